@@ -1,0 +1,3 @@
+from phaseout.cli import main
+
+main()

@@ -1,0 +1,144 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EnterpriseSize(models.TextChoices):
+    """规模以上/以下工业企业 (annual main business revenue ≥ 20 million yuan, 国统字〔2011〕)."""
+
+    ABOVE = "above", _("规上")
+    BELOW = "below", _("规下")
+
+
+class LegalStanding(models.TextChoices):
+    """Screening covers both (30号文 三(一)：既包括手续完备的企业，也包括没有相关合法手续的企业)."""
+
+    LICENSED = "licensed", _("手续完备")
+    LACKING = "lacking", _("手续不全")
+
+
+class EnterpriseStatus(models.TextChoices):
+    OPERATING = "operating", _("在产")
+    RESTRICTED = "restricted", _("限产")
+    SUSPENDED = "suspended", _("停产")
+    CLOSED = "closed", _("关停")
+    EXITED = "exited", _("已退出")
+
+
+class LineStatus(models.TextChoices):
+    OPERATING = "operating", _("运行")
+    RESTRICTED = "restricted", _("限产")
+    SUSPENDED = "suspended", _("停产")
+    SEALED = "sealed", _("封存")
+    DISMANTLED = "dismantled", _("已拆除")
+    EXITED = "exited", _("已退出")
+
+
+class CapacityUnit(models.TextChoices):
+    T_PER_YEAR = "t/a", _("吨/年")
+    KT10_PER_YEAR = "10kt/a", _("万吨/年")
+    WEIGHT_CASE_PER_YEAR = "wc/a", _("重量箱/年")
+    WEIGHT_CASE10K_PER_YEAR = "10kwc/a", _("万重量箱/年")
+    T_PER_DAY = "t/d", _("吨/日")
+    CASE10K_PER_YEAR = "10kcase/a", _("万箱/年")
+    CUBIC_METRE = "m3", _("立方米")
+    SQUARE_METRE = "m2", _("平方米")
+    TONNE = "t", _("吨")
+    METRE = "m", _("米")
+    KILOAMPERE = "kA", _("千安")
+    KVA = "kVA", _("千伏安")
+    MEGAWATT = "MW", _("兆瓦")
+
+
+# Other spellings officers write in ledgers, mapped to the unit code.
+UNIT_ALIASES = {
+    "吨/年": "t/a",
+    "t/年": "t/a",
+    "万吨/年": "10kt/a",
+    "万t/a": "10kt/a",
+    "万吨": "10kt/a",
+    "重量箱/年": "wc/a",
+    "万重量箱/年": "10kwc/a",
+    "吨/日": "t/d",
+    "吨/天": "t/d",
+    "t/天": "t/d",
+    "万箱/年": "10kcase/a",
+    "立方米": "m3",
+    "m³": "m3",
+    "平方米": "m2",
+    "m²": "m2",
+    "吨": "t",
+    "米": "m",
+    "千安": "kA",
+    "ka": "kA",
+    "千伏安": "kVA",
+    "kva": "kVA",
+    "兆瓦": "MW",
+    "mw": "MW",
+}
+
+
+class EquipmentType(models.TextChoices):
+    BLAST_FURNACE = "blast_furnace", _("高炉")
+    CONVERTER = "converter", _("转炉")
+    ELECTRIC_ARC_FURNACE = "electric_arc_furnace", _("电弧炉")
+    INDUCTION_FURNACE = "induction_furnace", _("中频炉/工频炉")
+    SINTERING_MACHINE = "sintering_machine", _("烧结机")
+    PELLETIZING = "pelletizing", _("球团设备")
+    ROLLING_MILL = "rolling_mill", _("轧机")
+    FERROALLOY_FURNACE = "ferroalloy_furnace", _("铁合金矿热炉")
+    CALCIUM_CARBIDE_FURNACE = "calcium_carbide_furnace", _("电石炉")
+    COKE_OVEN = "coke_oven", _("焦炉")
+    CEMENT_KILN = "cement_kiln", _("水泥熟料回转窑")
+    SHAFT_KILN = "shaft_kiln", _("水泥立窑")
+    CEMENT_MILL = "cement_mill", _("水泥粉磨机")
+    GLASS_FURNACE = "glass_furnace", _("平板玻璃生产线")
+    ALUMINIUM_CELL = "aluminium_cell", _("铝电解槽系列")
+    LEAD_ZINC_SMELTER = "lead_zinc_smelter", _("铅锌冶炼装置")
+    COAL_MINE = "coal_mine", _("煤矿")
+    PULP_LINE = "pulp_line", _("制浆生产线")
+    PAPER_MACHINE = "paper_machine", _("造纸机")
+    FIREWORKS_LINE = "fireworks_line", _("烟花爆竹生产线")
+    POWER_UNIT = "power_unit", _("火电机组")
+    OTHER = "other", _("其他")
+
+
+_OUTPUT = ("t/a", "10kt/a")
+# The units a line's capacity may be recorded in, by equipment: its annual output, or the
+# equipment size that the catalogue judges it by (高炉容积 m³, 转炉/电炉公称容量 t, 电解槽 kA …).
+EQUIPMENT_CAPACITY_UNITS: dict[str, tuple[str, ...]] = {
+    EquipmentType.BLAST_FURNACE: (*_OUTPUT, "m3"),
+    EquipmentType.CONVERTER: (*_OUTPUT, "t"),
+    EquipmentType.ELECTRIC_ARC_FURNACE: (*_OUTPUT, "t"),
+    EquipmentType.INDUCTION_FURNACE: (*_OUTPUT, "t"),
+    EquipmentType.SINTERING_MACHINE: (*_OUTPUT, "m2"),
+    EquipmentType.PELLETIZING: _OUTPUT,
+    EquipmentType.ROLLING_MILL: _OUTPUT,
+    EquipmentType.FERROALLOY_FURNACE: (*_OUTPUT, "kVA"),
+    EquipmentType.CALCIUM_CARBIDE_FURNACE: (*_OUTPUT, "kVA"),
+    EquipmentType.COKE_OVEN: (*_OUTPUT, "m"),
+    EquipmentType.CEMENT_KILN: (*_OUTPUT, "t/d"),
+    EquipmentType.SHAFT_KILN: (*_OUTPUT, "t/d"),
+    EquipmentType.CEMENT_MILL: (*_OUTPUT, "m"),
+    EquipmentType.GLASS_FURNACE: ("t/d", "wc/a", "10kwc/a"),
+    EquipmentType.ALUMINIUM_CELL: (*_OUTPUT, "kA"),
+    EquipmentType.LEAD_ZINC_SMELTER: _OUTPUT,
+    EquipmentType.COAL_MINE: _OUTPUT,
+    EquipmentType.PULP_LINE: _OUTPUT,
+    EquipmentType.PAPER_MACHINE: _OUTPUT,
+    EquipmentType.FIREWORKS_LINE: ("10kcase/a",),
+    EquipmentType.POWER_UNIT: ("MW",),
+    EquipmentType.OTHER: tuple(CapacityUnit.values),
+}
+
+
+class LicenseKind(models.TextChoices):
+    PRODUCTION = "production", _("工业产品生产许可证")
+    SAFETY = "safety", _("安全生产许可证")
+    DISCHARGE = "discharge", _("排污许可证")
+
+
+class LicenseStatus(models.TextChoices):
+    VALID = "valid", _("有效")
+    SUSPENDED = "suspended", _("暂扣")
+    CANCELLED = "cancelled", _("注销")
+    REVOKED = "revoked", _("吊销")

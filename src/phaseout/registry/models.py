@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from phaseout.registry.choices import (
+    EQUIPMENT_CAPACITY_UNITS,
+    CapacityUnit,
+    EnterpriseSize,
+    EnterpriseStatus,
+    EquipmentType,
+    LegalStanding,
+    LicenseKind,
+    LicenseStatus,
+    LineStatus,
+)
+from phaseout.registry.creditcode import validate_credit_code
+
+
+class Industry(models.Model):
+    """国民经济行业分类 GB/T 4754-2017: a division (2 digits), group (3) or class (4)."""
+
+    code = models.CharField(_("行业代码"), max_length=4, unique=True)
+    name = models.CharField(_("行业名称"), max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("上级行业"),
+    )
+    is_key = models.BooleanField(
+        _("重点行业"), default=False, help_text=_("落后产能退出的重点行业（钢铁、煤炭、水泥等）。")
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("行业")
+        verbose_name_plural = _("行业")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Enterprise(models.Model):
+    """企业: one legal entity in the registry, identified by its 统一社会信用代码."""
+
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code]
+    )
+    name = models.CharField(_("企业名称"), max_length=200, db_index=True)
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+        verbose_name=_("行政区划"),
+    )
+    industry = models.ForeignKey(
+        Industry, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("行业")
+    )
+    size = models.CharField(_("企业规模"), max_length=10, choices=EnterpriseSize.choices)
+    legal_standing = models.CharField(
+        _("合法手续"),
+        max_length=10,
+        choices=LegalStanding.choices,
+        default=LegalStanding.LICENSED,
+    )
+    address = models.CharField(_("地址"), max_length=300, blank=True)
+    legal_representative = models.CharField(_("法定代表人"), max_length=100, blank=True)
+    employees = models.PositiveIntegerField(_("从业人数"), null=True, blank=True)
+    status = models.CharField(
+        _("企业状态"),
+        max_length=12,
+        choices=EnterpriseStatus.choices,
+        default=EnterpriseStatus.OPERATING,
+    )
+    notes = models.TextField(_("备注"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["region", "industry"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductionLine(models.Model):
+    """生产线/主体设备: one line or main equipment of an enterprise, with its capacity."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="lines", verbose_name=_("企业")
+    )
+    code = models.CharField(_("生产线编号"), max_length=50, help_text=_("在本企业内唯一。"))
+    name = models.CharField(_("生产线名称"), max_length=200, blank=True)
+    equipment_type = models.CharField(_("设备类型"), max_length=30, choices=EquipmentType.choices)
+    capacity = models.DecimalField(
+        _("产能"),
+        max_digits=14,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal("0.001"), _("产能应为正数。"))],
+    )
+    capacity_unit = models.CharField(_("产能单位"), max_length=12, choices=CapacityUnit.choices)
+    commissioning_year = models.PositiveSmallIntegerField(
+        _("投产年份"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=LineStatus.choices, default=LineStatus.OPERATING
+    )
+    notes = models.TextField(_("备注"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("生产线")
+        verbose_name_plural = _("生产线")
+        ordering = ["enterprise_id", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "code"],
+                name="line_code_unique_in_enterprise",
+                violation_error_message=_("本企业已有相同编号的生产线。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.get_equipment_type_display()}"
+
+    def clean(self) -> None:
+        allowed = EQUIPMENT_CAPACITY_UNITS.get(self.equipment_type, ())
+        if self.equipment_type and self.capacity_unit and self.capacity_unit not in allowed:
+            raise ValidationError(
+                {"capacity_unit": unit_mismatch_message(self.equipment_type, self.capacity_unit)}
+            )
+
+
+def unit_mismatch_message(equipment_type: str, unit: str) -> str:
+    allowed = EQUIPMENT_CAPACITY_UNITS.get(equipment_type, ())
+    return _("产能单位“%(unit)s”不适用于%(equipment)s，应为：%(allowed)s。") % {
+        "unit": CapacityUnit(unit).label if unit in CapacityUnit.values else unit,
+        "equipment": EquipmentType(equipment_type).label,
+        "allowed": "、".join(str(CapacityUnit(u).label) for u in allowed),
+    }
+
+
+class License(models.Model):
+    """证照: production license, safety license or discharge permit (排污许可证)."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="licenses", verbose_name=_("企业")
+    )
+    kind = models.CharField(_("证照类别"), max_length=12, choices=LicenseKind.choices)
+    number = models.CharField(_("证书编号"), max_length=60)
+    issuer = models.CharField(_("发证机关"), max_length=100, blank=True)
+    valid_from = models.DateField(_("有效期起"), null=True, blank=True)
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=LicenseStatus.choices, default=LicenseStatus.VALID
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("证照")
+        verbose_name_plural = _("证照")
+        ordering = ["enterprise_id", "kind", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "number"],
+                name="license_number_unique_per_kind",
+                violation_error_message=_("已有相同类别和编号的证照。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+    def clean(self) -> None:
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": _("有效期至不能早于有效期起。")})
