@@ -1,7 +1,10 @@
-from django.urls import path
-from django.views.generic import TemplateView
+from django.urls import include, path
+
+from phaseout.registry import views
 
 app_name = "registry"
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="base.html"), name="enterprise-list"),
+    # Ledger (台账) import and export pages live in registry/ledger/urls.py.
+    path("ledger/", include("phaseout.registry.ledger.urls")),
+    path("", views.EnterpriseListView.as_view(), name="enterprise-list"),
 ]
