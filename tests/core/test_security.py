@@ -1,0 +1,65 @@
+"""Security defaults: log-in throttling, CSP, CSRF, and the settings' refusal of a missing key."""
+
+import os
+import subprocess
+import sys
+
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+
+
+def test_login_page_renders_in_chinese(client, db):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert "登录" in response.content.decode()
+
+
+def test_login_works(client, county_officer):
+    response = client.post(reverse("login"), {"username": "east_officer", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_repeated_failures_lock_the_account(client, county_officer, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "east_officer", "password": "wrong"})
+    # Even the right password is refused while locked.
+    response = client.post(reverse("login"), {"username": "east_officer", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_csp_header_forbids_inline_script(client, db):
+    policy = client.get(reverse("login"))["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def test_login_form_needs_csrf(db, county_officer):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(reverse("login"), {"username": "east_officer", "password": PASSWORD})
+    assert response.status_code == 403
+
+
+def test_production_settings_refuse_a_missing_secret_key():
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    env.pop("PHASEOUT_ALLOW_INSECURE_KEY", None)
+    env["DJANGO_SETTINGS_MODULE"] = "phaseout.settings"
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_phaseout_command_maps_hyphens(db, capsys):
+    from phaseout.cli import main
+
+    main(["phaseout", "axes-list-attempts"])  # the management command axes_list_attempts
+    assert "Unknown command" not in capsys.readouterr().err
