@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -197,3 +198,39 @@ class License(models.Model):
     def clean(self) -> None:
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             raise ValidationError({"valid_until": _("有效期至不能早于有效期起。")})
+
+
+class LedgerImport(models.Model):
+    """台账导入记录: who imported which files when, and what the import changed.
+
+    Written by registry.ledger.importer in the same transaction as the rows it imported; the
+    file hashes tie the record to the exact files the office sent.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("导入人"),
+        help_text=_("为空表示由运维人员在命令行导入。"),
+    )
+    created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+    files = models.JSONField(_("文件"), default=list, help_text=_("文件名、大小和SHA-256。"))
+    dry_run = models.BooleanField(_("仅校验"), default=False)
+    enterprises_created = models.PositiveIntegerField(_("新增企业"), default=0)
+    enterprises_updated = models.PositiveIntegerField(_("更新企业"), default=0)
+    enterprises_unchanged = models.PositiveIntegerField(_("未变企业"), default=0)
+    lines_created = models.PositiveIntegerField(_("新增生产线"), default=0)
+    lines_updated = models.PositiveIntegerField(_("更新生产线"), default=0)
+    lines_unchanged = models.PositiveIntegerField(_("未变生产线"), default=0)
+
+    class Meta:
+        verbose_name = _("台账导入记录")
+        verbose_name_plural = _("台账导入记录")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        names = "、".join(f.get("name", "") for f in self.files)
+        return f"{self.created_at:%Y-%m-%d %H:%M} {names}"
