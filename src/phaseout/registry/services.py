@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
 
 from phaseout.regions.scope import Scope
 from phaseout.registry.models import Enterprise, License, ProductionLine
@@ -52,6 +55,18 @@ def _save(obj, by) -> None:
     obj.full_clean()
     obj._history_user = by
     obj.save()
+
+
+def _delete(obj, by) -> None:
+    obj._history_user = by
+    try:
+        obj.delete()
+    except ProtectedError as error:
+        kinds = sorted({str(o._meta.verbose_name) for o in error.protected_objects})
+        raise ValidationError(
+            _("“%(object)s”仍有%(kinds)s记录，不能删除。")
+            % {"object": obj, "kinds": "、".join(kinds)}
+        ) from error
 
 
 @transaction.atomic
@@ -115,3 +130,28 @@ def update_license(license_: License, *, by, **values: Any) -> License:
     _assign(license_, LICENSE_FIELDS, values)
     _save(license_, by)
     return license_
+
+
+# Deleting is for correcting a record entered by mistake. A record that only left production
+# keeps its row with status exited, so that the year's exit (年度退出名单) can count it.
+
+
+@transaction.atomic
+def delete_enterprise(enterprise: Enterprise, *, by) -> None:
+    """删除误登记的企业 (only one without lines, licenses or users)."""
+    Scope.of(by).require_registry_edit(enterprise.region)
+    _delete(enterprise, by)
+
+
+@transaction.atomic
+def delete_line(line: ProductionLine, *, by) -> None:
+    """删除误登记的生产线."""
+    Scope.of(by).require_registry_edit(line.enterprise.region)
+    _delete(line, by)
+
+
+@transaction.atomic
+def delete_license(license_: License, *, by) -> None:
+    """删除误登记的证照."""
+    Scope.of(by).require_registry_edit(license_.enterprise.region)
+    _delete(license_, by)
