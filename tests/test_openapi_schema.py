@@ -19,3 +19,17 @@ def test_schema_is_served(client, county_officer):
 
     response = login(client, county_officer).get("/api/schema/")
     assert response.status_code == 200
+
+
+def test_docs_page_needs_no_inline_script_or_style(client, county_officer):
+    """The CSP allows only scripts and styles from the site itself."""
+    import re
+
+    from tests.conftest import login
+
+    text = login(client, county_officer).get("/api/docs/").text
+    scripts = re.findall(r"<script([^>]*)>", text)
+    assert scripts and all("src=" in attrs for attrs in scripts)
+    assert "<style" not in text
+    script = re.search(r'<script src="([^"]*\?script=[^"]*)"', text).group(1)
+    assert client.get(script.replace("&amp;", "&")).status_code == 200
