@@ -232,5 +232,4 @@ class LedgerImport(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        names = "、".join(f.get("name", "") for f in self.files)
-        return f"{self.created_at:%Y-%m-%d %H:%M} {names}"
+        return "、".join(f.get("name", "") for f in self.files) or str(self.pk)
