@@ -63,3 +63,11 @@ def test_phaseout_command_maps_hyphens(db, capsys):
 
     main(["phaseout", "axes-list-attempts"])  # the management command axes_list_attempts
     assert "Unknown command" not in capsys.readouterr().err
+
+
+def test_english_is_available_and_chinese_is_the_default(client, db):
+    assert 'lang="zh-hans"' in client.get(reverse("login")).content.decode()
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("login")).content.decode()
+    assert 'lang="en"' in page and "Log in" in page
+    assert "简体中文" in page  # each language is offered in its own name
