@@ -506,3 +506,30 @@ def test_progress_is_reported_to_a_tqdm_like_factory(county_officer, ledger, tmp
 
     assert all(bar.closed for bar in bars)
     assert [bar.done for bar in bars] == [3, 6, 3, 6]  # read 企业, read 生产线, write, write
+
+
+@pytest.mark.parametrize("set_based", [True, False], ids=["insert-select", "simple_history"])
+def test_history_rows_are_whole_records_either_way(
+    county_officer, ledger, tmp_path, monkeypatch, set_based
+):
+    """The set-based history copy (ledger/history.py) writes what simple_history's utilities do."""
+    from phaseout.registry.ledger import importer
+
+    if not set_based:
+        monkeypatch.setattr(importer._Import, "_set_based", lambda self, model: False)
+    import_ledger([ledger.xlsx(tmp_path / "a.xlsx")], by=county_officer)
+    ledger.set("lines", 0, "状态", "封存")
+    import_ledger([ledger.xlsx(tmp_path / "b.xlsx")], by=county_officer)
+
+    line = ProductionLine.objects.get(enterprise__credit_code=ledger.codes[0], code="L1")
+    created, changed = line.history.order_by("history_id")
+    fields = [f.attname for f in ProductionLine._meta.concrete_fields if f.attname != "updated_at"]
+    assert [getattr(changed, f) for f in fields] == [getattr(line, f) for f in fields]
+    assert changed.updated_at == line.updated_at
+    assert (created.history_type, changed.history_type) == ("+", "~")
+    assert created.status == LineStatus.OPERATING and changed.status == LineStatus.SEALED
+    assert changed.history_user_id == county_officer.pk
+    assert changed.history_change_reason == "台账导入：b.xlsx"
+    assert created.history_date < changed.history_date
+    enterprise = Enterprise.objects.get(credit_code=ledger.codes[0])
+    assert enterprise.history.get().created_at == enterprise.created_at

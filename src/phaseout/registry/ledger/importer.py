@@ -18,7 +18,7 @@ from itertools import islice
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -27,6 +27,7 @@ from phaseout.regions.models import Region
 from phaseout.regions.scope import Scope
 from phaseout.registry.choices import EQUIPMENT_CAPACITY_UNITS
 from phaseout.registry.creditcode import credit_code_problem
+from phaseout.registry.ledger import history
 from phaseout.registry.ledger.columns import (
     ENTERPRISES,
     LINES,
@@ -483,21 +484,39 @@ class _Import:
             "default_date": self.now,
         }
 
+    def _set_based(self, model) -> bool:
+        return connection.features.can_return_rows_from_bulk_insert and history.supported(model)
+
+    def _create(self, model, objects: list) -> list:
+        """Insert new rows and their “+” history rows (see ledger/history.py for why so)."""
+        if not self._set_based(model):
+            return bulk_create_with_history(objects, model, **self._history_kwargs())
+        created = model._default_manager.bulk_create(objects, batch_size=BATCH)
+        history.copy_to_history(
+            model,
+            [obj.pk for obj in created],
+            history_type=history.CREATED,
+            user=self.by,
+            reason=self.reason,
+            date=self.now,
+        )
+        return created
+
     def write_enterprises(self) -> None:
         build = _Builder(Enterprise, ("credit_code", *ENTERPRISE_FIELDS))
-        counts = self.report.enterprises
+        counts, dry = self.report.enterprises, self.report.dry_run
         bar = self.bar(_("写入企业"), total=len(self.enterprises))
         for chunk in _chunks(self.enterprises.items()):
             new, pks = [], []
             for code, (_row, values) in chunk:
                 found = self.existing.get(code)
                 if found is None:
-                    new.append(build.new((code, *values)))
+                    new.append(None if dry else build.new((code, *values)))
                 else:
                     pks.append(found[0])
             counts.created += len(new)
             if new and not self.report.dry_run:
-                created = bulk_create_with_history(new, Enterprise, **self._history_kwargs())
+                created = self._create(Enterprise, new)
                 self.created_pks.update((e.credit_code, e.pk) for e in created)
             if pks:
                 current = Enterprise.objects.filter(pk__in=pks).values_list(*build.attnames)
@@ -511,7 +530,7 @@ class _Import:
 
     def write_lines(self) -> None:
         build = _Builder(ProductionLine, ("enterprise_id", "code", *LINE_FIELDS))
-        counts = self.report.lines
+        counts, dry = self.report.lines, self.report.dry_run
         bar = self.bar(_("写入生产线"), total=len(self.lines))
         for chunk in _chunks(self.lines.items()):
             new, matched, enterprise_pks = [], {}, set()
@@ -519,7 +538,9 @@ class _Import:
                 found = self.existing.get(code)
                 if found is None:
                     # A new enterprise has no lines yet (in a dry run it has no pk either).
-                    new.append(build.new((self.created_pks.get(code), line_code, *values)))
+                    new.append(
+                        None if dry else build.new((self.created_pks.get(code), line_code, *values))
+                    )
                 else:
                     matched[(found[0], line_code)] = values
                     enterprise_pks.add(found[0])
@@ -536,14 +557,14 @@ class _Import:
                 known = {(row[at[0]], row[at[1]]) for row in stored}
                 for (enterprise_pk, line_code), values in matched.items():
                     if (enterprise_pk, line_code) not in known:
-                        new.append(build.new((enterprise_pk, line_code, *values)))
+                        new.append(None if dry else build.new((enterprise_pk, line_code, *values)))
                 changed = build.changes(
                     ((row, matched[(row[at[0]], row[at[1]])]) for row in stored), self.now
                 )
                 self._update(ProductionLine, changed, counts, len(stored))
             counts.created += len(new)
             if new and not self.report.dry_run:
-                bulk_create_with_history(new, ProductionLine, **self._history_kwargs())
+                self._create(ProductionLine, new)
             bar.update(len(chunk))
         bar.close()
 
@@ -551,10 +572,21 @@ class _Import:
         objects, fields = changed
         counts.updated += len(objects)
         counts.unchanged += matched - len(objects)
-        if objects and not self.report.dry_run:
-            bulk_update_with_history(
-                objects, model, fields=sorted(fields | {"updated_at"}), **self._history_kwargs()
-            )
+        if not objects or self.report.dry_run:
+            return
+        fields = sorted(fields | {"updated_at"})
+        if not self._set_based(model):
+            bulk_update_with_history(objects, model, fields=fields, **self._history_kwargs())
+            return
+        model._default_manager.bulk_update(objects, fields, batch_size=BATCH)
+        history.copy_to_history(
+            model,
+            [obj.pk for obj in objects],
+            history_type=history.CHANGED,
+            user=self.by,
+            reason=self.reason,
+            date=self.now,
+        )
 
     def record(self, hashes: list[tuple[str, int, str]]) -> None:
         e, li = self.report.enterprises, self.report.lines
