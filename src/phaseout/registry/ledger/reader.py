@@ -293,7 +293,12 @@ def _guarded_csv(rows: Iterator, label: str, report: ImportReport) -> Iterator:
         except StopIteration:
             return
         except csv.Error as exc:
-            report.error(label, number + 1, None, _("CSV格式错误：%(detail)s") % {"detail": exc})
+            report.error(
+                label,
+                number + 1,
+                None,
+                _("CSV格式错误（单元格过长或引号不成对）：%(detail)s") % {"detail": exc},
+            )
             return
         yield number, cells
 
