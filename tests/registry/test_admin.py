@@ -46,3 +46,14 @@ def test_history_versions_are_shown_not_reverted(admin_client, east_enterprise):
 def test_officers_are_not_staff(client, county_officer):
     response = login(client, county_officer).get("/admin/registry/enterprise/")
     assert response.status_code == 302
+
+
+def test_ledger_imports_are_listed_not_editable(admin_client, db):
+    from phaseout.registry.models import LedgerImport
+
+    record = LedgerImport.objects.create(files=[{"name": "台账.xlsx"}], enterprises_created=3)
+    assert admin_client.get("/admin/registry/ledgerimport/").status_code == 200
+    assert admin_client.get("/admin/registry/ledgerimport/add/").status_code == 403
+    url = f"/admin/registry/ledgerimport/{record.pk}/delete/"
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    assert LedgerImport.objects.filter(pk=record.pk).exists()

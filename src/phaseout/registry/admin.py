@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
-from phaseout.registry.models import Enterprise, Industry, License, ProductionLine
+from phaseout.registry.models import Enterprise, Industry, LedgerImport, License, ProductionLine
 
 
 @admin.register(Industry)
@@ -105,3 +105,28 @@ class LicenseAdmin(ReadOnlyHistoryAdmin):
     list_filter = ["kind", "status"]
     search_fields = ["number", "enterprise__name", "enterprise__credit_code"]
     list_select_related = ["enterprise"]
+
+
+@admin.register(LedgerImport)
+class LedgerImportAdmin(admin.ModelAdmin):
+    """台账导入记录: read-only; written by the importer in the import's own transaction."""
+
+    list_display = [
+        "created_at",
+        "user",
+        "enterprises_created",
+        "enterprises_updated",
+        "lines_created",
+        "lines_updated",
+    ]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
