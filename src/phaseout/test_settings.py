@@ -12,3 +12,5 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# No persistent connections in tests: the live server's threads must let the test database go.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -10,6 +10,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 from playwright.sync_api import expect
 
 from phaseout.registry.models import Enterprise
@@ -44,6 +45,9 @@ def page(monkeypatch):
         page.on("console", lambda m: page.console_messages.append(m.text))
         yield page
         browser.close()
+        # Connections opened while Playwright's loop ran belong to its context: close them
+        # here, or PostgreSQL refuses to drop the test database.
+        connections.close_all()
 
 
 @pytest.mark.django_db(transaction=True)
