@@ -50,7 +50,9 @@ def page(monkeypatch):
         connections.close_all()
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after a transactional test would drop the industries that
+# migration registry.0002 loads, and the tests after this one need them.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_officer_filters_the_list_and_opens_an_enterprise(
     live_server, page, county_officer, east_enterprise, cement, jurisdiction
 ):

@@ -30,7 +30,7 @@ def test_anonymous_is_sent_to_log_in(client):
 
 
 @pytest.mark.parametrize("who", ["city_leader", "power_officer", "enterprise_user"])
-def test_only_registry_keepers_may_import(client, request, who):
+def test_only_registry_keepers_may_import(db, client, request, who):
     login(client, request.getfixturevalue(who))
     assert client.get(IMPORT).status_code == 403
     assert client.post(IMPORT, {}).status_code == 403
