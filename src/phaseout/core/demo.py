@@ -44,7 +44,9 @@ from phaseout.registry.choices import (
     LineStatus,
 )
 from phaseout.registry.creditcode import with_check_character
+from phaseout.registry.ledger.report import Counts
 from phaseout.registry.models import Enterprise, Industry, License, ProductionLine
+from phaseout.registry.services import ENTERPRISE_VALUE_COLUMNS, LINE_VALUE_COLUMNS
 
 SEED = 20260101
 PASSWORD = "phaseout-demo-2026"
@@ -749,17 +751,6 @@ def build_plan(seed: int = SEED) -> Plan:
 
 
 @dataclass
-class Counts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.created + self.updated + self.unchanged
-
-
-@dataclass
 class LoginRow:
     username: str
     role: str
@@ -821,27 +812,8 @@ def _sync(
     return by_key, counts
 
 
-ENTERPRISE_SYNC = (
-    "name",
-    "region_id",
-    "industry_id",
-    "size",
-    "legal_standing",
-    "address",
-    "legal_representative",
-    "employees",
-    "status",
-    "notes",
-)
-LINE_SYNC = (
-    "name",
-    "equipment_type",
-    "capacity",
-    "capacity_unit",
-    "commissioning_year",
-    "status",
-    "notes",
-)
+ENTERPRISE_SYNC = ENTERPRISE_VALUE_COLUMNS
+LINE_SYNC = LINE_VALUE_COLUMNS
 LICENSE_SYNC = ("enterprise_id", "issuer", "valid_from", "valid_until", "status")
 
 

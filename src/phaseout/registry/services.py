@@ -42,6 +42,30 @@ LINE_FIELDS = (
 )
 LICENSE_FIELDS = ("kind", "number", "issuer", "valid_from", "valid_until", "status")
 
+# The columns a bulk write (ledger import, demo) compares and updates, in this order: every
+# value but the natural key (credit code; enterprise + line code), foreign keys by id.
+ENTERPRISE_VALUE_COLUMNS = (
+    "name",
+    "region_id",
+    "industry_id",
+    "size",
+    "legal_standing",
+    "address",
+    "legal_representative",
+    "employees",
+    "status",
+    "notes",
+)
+LINE_VALUE_COLUMNS = (
+    "name",
+    "equipment_type",
+    "capacity",
+    "capacity_unit",
+    "commissioning_year",
+    "status",
+    "notes",
+)
+
 
 def _assign(obj, fields: tuple[str, ...], values: dict[str, Any]) -> None:
     unknown = set(values) - set(fields)

@@ -50,32 +50,14 @@ from phaseout.registry.models import (
     ProductionLine,
     unit_mismatch_message,
 )
+from phaseout.registry.services import ENTERPRISE_VALUE_COLUMNS, LINE_VALUE_COLUMNS
 
 BATCH = 2000
 PROGRESS_EVERY = 1000
 
 # The values an import may set, in the order the parsed rows hold them (None: not given).
-ENTERPRISE_FIELDS = (
-    "name",
-    "region_id",
-    "industry_id",
-    "size",
-    "legal_standing",
-    "address",
-    "legal_representative",
-    "employees",
-    "status",
-    "notes",
-)
-LINE_FIELDS = (
-    "name",
-    "equipment_type",
-    "capacity",
-    "capacity_unit",
-    "commissioning_year",
-    "status",
-    "notes",
-)
+ENTERPRISE_FIELDS = ENTERPRISE_VALUE_COLUMNS
+LINE_FIELDS = LINE_VALUE_COLUMNS
 
 Progress = Callable[..., Any]
 
