@@ -176,6 +176,24 @@ def test_title_row_above_header_keeps_excel_row_numbers(county_officer, ledger, 
     assert (error.row, error.column) == (4, "企业规模*")
 
 
+def test_sheet_not_starting_at_a1_keeps_excel_rows_and_columns(county_officer, ledger, tmp_path):
+    """Two empty rows and an empty column A before the table: errors still name Excel's row."""
+    ledger.set("enterprises", 1, "企业规模", "特大型")
+    path = tmp_path / "shifted.xlsx"
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "企业"
+    for r, row in enumerate([ledger.enterprise_header, *ledger.enterprises], start=3):
+        for c, value in enumerate(row, start=2):
+            sheet.cell(row=r, column=c, value=value)
+    workbook.save(path)
+
+    error = only_error(import_ledger([path], by=county_officer))
+
+    # Header on row 3, the second enterprise on row 5.
+    assert (error.row, error.column) == (5, "企业规模*")
+
+
 def test_unknown_column_is_a_warning_and_the_rest_imports(county_officer, ledger, tmp_path):
     ledger.enterprise_header.append("联系电话")
     for row in ledger.enterprises:
