@@ -92,7 +92,9 @@ def ledger_querysets(by, *, region_code: str | None = None) -> tuple[QuerySet, Q
         scope = Scope.of(by)
         enterprises, lines = scope.enterprises(), scope.lines()
     if region_code:
-        region = Region.objects.current().filter(code=region_code.strip()).first()
+        code = region_code.strip()
+        # Checked before the query: PostgreSQL refuses text with NUL bytes (a 500 otherwise).
+        region = Region.objects.current().filter(code=code).first() if code.isdigit() else None
         if region is None:
             raise ValidationError(_("未知的行政区划代码“%(code)s”。") % {"code": region_code})
         if by is not None and not Scope.of(by).can_read_region(region):
