@@ -3,7 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class EnterpriseSize(models.TextChoices):
-    """规模以上/以下工业企业 (annual main business revenue ≥ 20 million yuan, 国统字〔2011〕)."""
+    """规模以上/以下工业企业, as the statistics bureau classifies the enterprise.
+
+    The revenue threshold is the statistics bureau's, recorded here as the office reports it;
+    it is not in ../shared/reference/policy-facts.md, so no figure is encoded.
+    Screening covers both (30号文 三(一)：既包括规上企业，也包括规下企业).
+    """
 
     ABOVE = "above", _("规上")
     BELOW = "below", _("规下")
