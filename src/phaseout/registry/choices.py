@@ -7,7 +7,8 @@ class EnterpriseSize(models.TextChoices):
 
     The revenue threshold is the statistics bureau's, recorded here as the office reports it;
     it is not in ../shared/reference/policy-facts.md, so no figure is encoded.
-    Screening covers both (30号文 三(一)：既包括规上企业，也包括规下企业).
+    Screening covers both: 排查对象既包括规上企业，也包括规下企业 (宽城区工作方案 三(一),
+    implementing 工信部联产业〔2017〕30号; seed 001).
     """
 
     ABOVE = "above", _("规上")
@@ -15,7 +16,8 @@ class EnterpriseSize(models.TextChoices):
 
 
 class LegalStanding(models.TextChoices):
-    """Screening covers both (30号文 三(一)：既包括手续完备的企业，也包括没有相关合法手续的企业)."""
+    """Screening covers both: 既包括各项手续完备的企业，也包括没有相关合法手续的企业
+    (宽城区工作方案 三(一), implementing 工信部联产业〔2017〕30号; seed 001)."""
 
     LICENSED = "licensed", _("手续完备")
     LACKING = "lacking", _("手续不全")
