@@ -33,6 +33,16 @@ def make_credit_code(region_code: str = "990102", serial: int | None = None) -> 
     return with_check_character(f"91{region_code}{n:09d}")
 
 
+@pytest.fixture(autouse=True)
+def default_language(settings):
+    """Every test starts in the default language (Chinese); a request in English made by an
+    earlier test would otherwise leave its language active in this thread."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
 @pytest.fixture
 def jurisdiction(db):
     province = Region.objects.create(code="990000", name="示范省", level=RegionLevel.PROVINCE)
