@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
 from django.urls import reverse
 
 from phaseout.registry import services
@@ -191,15 +190,30 @@ def test_service_validation_error_becomes_a_form_error(
 
 
 def test_integrity_error_becomes_a_form_error(
-    client, county_officer, jurisdiction, cement, monkeypatch
+    client, county_officer, east_enterprise, jurisdiction, cement, monkeypatch
 ):
-    def collide(**values):
-        raise IntegrityError("UNIQUE constraint failed")
-
-    monkeypatch.setattr(services, "create_enterprise", collide)
-    response = login(client, county_officer).post(CREATE, form_data(jurisdiction, cement))
+    # The race: another person registers the same code between validation and saving.
+    monkeypatch.setattr(Enterprise, "validate_unique", lambda self, exclude=None: None)
+    data = form_data(jurisdiction, cement) | {"credit_code": east_enterprise.credit_code}
+    response = login(client, county_officer).post(CREATE, data)
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
+
+
+def test_service_turns_a_save_race_into_a_validation_error(
+    county_officer, east_enterprise, jurisdiction, cement, monkeypatch
+):
+    monkeypatch.setattr(Enterprise, "validate_unique", lambda self, exclude=None: None)
+    with pytest.raises(ValidationError, match="冲突"):
+        services.create_enterprise(
+            by=county_officer,
+            credit_code=east_enterprise.credit_code,
+            name="重复登记有限公司",
+            region=jurisdiction["east"],
+            industry=cement,
+            size="above",
+        )
+    assert Enterprise.objects.filter(credit_code=east_enterprise.credit_code).count() == 1
 
 
 def test_service_permission_denied_becomes_403(

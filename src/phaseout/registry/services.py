@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
@@ -43,28 +43,11 @@ LINE_FIELDS = (
 LICENSE_FIELDS = ("kind", "number", "issuer", "valid_from", "valid_until", "status")
 
 # The columns a bulk write (ledger import, demo) compares and updates, in this order: every
-# value but the natural key (credit code; enterprise + line code), foreign keys by id.
-ENTERPRISE_VALUE_COLUMNS = (
-    "name",
-    "region_id",
-    "industry_id",
-    "size",
-    "legal_standing",
-    "address",
-    "legal_representative",
-    "employees",
-    "status",
-    "notes",
+# value but the natural key (credit code; enterprise + line code), foreign keys by column.
+ENTERPRISE_VALUE_COLUMNS = tuple(
+    Enterprise._meta.get_field(f).attname for f in ENTERPRISE_FIELDS if f != "credit_code"
 )
-LINE_VALUE_COLUMNS = (
-    "name",
-    "equipment_type",
-    "capacity",
-    "capacity_unit",
-    "commissioning_year",
-    "status",
-    "notes",
-)
+LINE_VALUE_COLUMNS = tuple(f for f in LINE_FIELDS if f != "code")
 
 
 def _assign(obj, fields: tuple[str, ...], values: dict[str, Any]) -> None:
@@ -78,7 +61,12 @@ def _assign(obj, fields: tuple[str, ...], values: dict[str, Any]) -> None:
 def _save(obj, by) -> None:
     obj.full_clean()
     obj._history_user = by
-    obj.save()
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as error:
+        # Another person saved a conflicting record between full_clean() and save().
+        raise ValidationError(_("保存失败：与已有记录冲突，请刷新后重试。")) from error
 
 
 def _delete(obj, by) -> None:

@@ -7,7 +7,6 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -67,10 +66,6 @@ class ServiceFormView(LoginRequiredMixin, FormView):
             saved = self.perform(form.cleaned_data)
         except ValidationError as error:
             add_service_error(form, error)
-            return self.form_invalid(form)
-        except IntegrityError:
-            # Another person saved a conflicting record between validation and saving.
-            form.add_error(None, _("保存失败：与已有记录冲突，请刷新后重试。"))
             return self.form_invalid(form)
         if self.success_message:
             messages.success(self.request, self.success_message % {"object": saved})
