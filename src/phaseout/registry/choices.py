@@ -149,3 +149,93 @@ class LicenseStatus(models.TextChoices):
     SUSPENDED = "suspended", _("暂扣")
     CANCELLED = "cancelled", _("注销")
     REVOKED = "revoked", _("吊销")
+
+
+class SizeUnit(models.TextChoices):
+    """Units of the equipment size (主体设备规格) the technology catalogue judges a line by:
+    高炉有效容积 m³, 转炉/电炉公称容量 t, 烧结机面积 m², 电解槽电流 kA, 水泥磨/立窑直径 m,
+    熟料线规模 t/d, 矿热炉容量 kVA, 火电机组 MW."""
+
+    CUBIC_METRE = "m3", _("立方米")
+    TONNE = "t", _("吨")
+    SQUARE_METRE = "m2", _("平方米")
+    KILOAMPERE = "kA", _("千安")
+    METRE = "m", _("米")
+    T_PER_DAY = "t/d", _("吨/日")
+    KVA = "kVA", _("千伏安")
+    MEGAWATT = "MW", _("兆瓦")
+
+
+# The size each kind of equipment is judged by (产业结构调整指导目录 淘汰类 wording).
+EQUIPMENT_SIZE_UNITS: dict[str, tuple[str, ...]] = {
+    EquipmentType.BLAST_FURNACE: ("m3",),
+    EquipmentType.CONVERTER: ("t",),
+    EquipmentType.ELECTRIC_ARC_FURNACE: ("t",),
+    EquipmentType.INDUCTION_FURNACE: ("t",),
+    EquipmentType.SINTERING_MACHINE: ("m2",),
+    EquipmentType.PELLETIZING: ("m2", "t/d"),
+    EquipmentType.FERROALLOY_FURNACE: ("kVA",),
+    EquipmentType.CALCIUM_CARBIDE_FURNACE: ("kVA",),
+    EquipmentType.COKE_OVEN: ("m",),
+    EquipmentType.CEMENT_KILN: ("t/d", "m"),
+    EquipmentType.SHAFT_KILN: ("t/d", "m"),
+    EquipmentType.CEMENT_MILL: ("m",),
+    EquipmentType.GLASS_FURNACE: ("t/d",),
+    EquipmentType.ALUMINIUM_CELL: ("kA",),
+    EquipmentType.POWER_UNIT: ("MW",),
+    EquipmentType.OTHER: tuple(SizeUnit.values),
+}
+
+
+class Process(models.TextChoices):
+    """工艺: the process variant the catalogue names (立窑、干法中空窑、平拉、自焙槽 …)."""
+
+    NEW_DRY = "new_dry", _("新型干法")
+    DRY_HOLLOW = "dry_hollow", _("干法中空窑")
+    LEPOL = "lepol", _("立波尔窑")
+    WET = "wet", _("湿法窑")
+    SHAFT = "shaft", _("立窑")
+    FLOAT = "float", _("浮法")
+    DRAWN_SHEET = "drawn_sheet", _("平拉")
+    GRID = "grid", _("格法")
+    ROLLED = "rolled", _("压延")
+    PREBAKED = "prebaked", _("预焙槽")
+    SELF_BAKED = "self_baked", _("自焙槽")
+    TOP_CHARGED = "top_charged", _("顶装焦炉")
+    STAMP_CHARGED = "stamp_charged", _("捣固焦炉")
+    POWER_FREQUENCY = "power_frequency", _("工频炉")
+    MEDIUM_FREQUENCY = "medium_frequency", _("中频炉")
+    UNDERGROUND = "underground", _("井工开采")
+    OPEN_PIT = "open_pit", _("露天开采")
+
+
+class Product(models.TextChoices):
+    """产品/用途: what a line makes, where the catalogue or a quota standard depends on it
+    (铸造生铁 and 特种水泥 are exempt from some eliminated items; 地条钢 is what an induction
+    furnace must not make)."""
+
+    CLINKER = "clinker", _("水泥熟料")
+    CEMENT = "cement", _("水泥")
+    SPECIAL_CEMENT = "special_cement", _("特种水泥")
+    PIG_IRON = "pig_iron", _("炼钢生铁")
+    FOUNDRY_IRON = "foundry_iron", _("铸造生铁")
+    FERROALLOY_IRON = "ferroalloy_iron", _("铁合金（高炉）")
+    CAST_IRON_PIPE = "cast_iron_pipe", _("球墨铸管")
+    CARBON_STEEL = "carbon_steel", _("普通碳素钢")
+    ALLOY_STEEL = "alloy_steel", _("合金钢")
+    STAINLESS_STEEL = "stainless_steel", _("不锈钢")
+    CASTINGS = "castings", _("机械铸件")
+    SINTER = "sinter", _("烧结矿")
+    PELLET = "pellet", _("球团矿")
+    FLAT_GLASS = "flat_glass", _("平板玻璃")
+    PV_GLASS = "pv_glass", _("光伏压延玻璃")
+    ALUMINIUM = "aluminium", _("电解铝")
+    ALUMINA = "alumina", _("氧化铝")
+    COKE = "coke", _("焦炭")
+    CALCIUM_CARBIDE = "calcium_carbide", _("电石")
+    FERROSILICON = "ferrosilicon", _("硅铁")
+    SILICOMANGANESE = "silicomanganese", _("硅锰合金")
+    FERROCHROME = "ferrochrome", _("铬铁")
+    FERROMANGANESE = "ferromanganese", _("锰铁")
+    COAL = "coal", _("原煤")
+    ELECTRICITY = "electricity", _("电力")
