@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "phaseout.core",
     "phaseout.regions",
     "phaseout.registry",
+    "phaseout.standards",
+    "phaseout.screening",
 ]
 
 MIDDLEWARE = [
