@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from phaseout.registry.choices import (
     EQUIPMENT_CAPACITY_UNITS,
+    EQUIPMENT_SIZE_UNITS,
     CapacityUnit,
     EnterpriseSize,
     EnterpriseStatus,
@@ -19,6 +20,9 @@ from phaseout.registry.choices import (
     LicenseKind,
     LicenseStatus,
     LineStatus,
+    Process,
+    Product,
+    SizeUnit,
 )
 from phaseout.registry.creditcode import validate_credit_code
 
@@ -114,6 +118,43 @@ class ProductionLine(models.Model):
         validators=[MinValueValidator(Decimal("0.001"), _("产能应为正数。"))],
     )
     capacity_unit = models.CharField(_("产能单位"), max_length=12, choices=CapacityUnit.choices)
+    # What the technology catalogue (产业结构调整指导目录 淘汰类) judges the equipment by.
+    size = models.DecimalField(
+        _("设备规格"),
+        max_digits=14,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.001"), _("设备规格应为正数。"))],
+        help_text=_(
+            "主体设备的规格：高炉有效容积、转炉/电炉公称容量、烧结机面积、电解槽电流、"
+            "水泥磨或立窑直径、熟料线规模、矿热炉容量等，与规格单位一起填写。"
+        ),
+    )
+    size_unit = models.CharField(
+        _("规格单位"),
+        max_length=8,
+        choices=SizeUnit.choices,
+        blank=True,
+        help_text=_("须与设备类型相符；轧机、煤矿、造纸机等不按规格判定的设备不填。"),
+    )
+    process = models.CharField(
+        _("工艺"),
+        max_length=20,
+        choices=Process.choices,
+        blank=True,
+        help_text=_(
+            "淘汰目录按工艺判定的设备填写：水泥窑（新型干法、湿法窑、立窑等）、平板玻璃（浮法、平拉等）、"
+            "电解槽（预焙槽、自焙槽）、焦炉（顶装、捣固）、感应炉（中频、工频）、煤矿开采方式。"
+        ),
+    )
+    product = models.CharField(
+        _("产品/用途"),
+        max_length=20,
+        choices=Product.choices,
+        blank=True,
+        help_text=_("淘汰目录或能耗限额按产品区分时填写，如铸造生铁、特种水泥。"),
+    )
     commissioning_year = models.PositiveSmallIntegerField(
         _("投产年份"),
         null=True,
@@ -140,25 +181,72 @@ class ProductionLine(models.Model):
                 violation_error_message=_("本企业已有相同编号的生产线。"),
             ),
         ]
+        indexes = [models.Index(fields=["equipment_type", "status"])]
 
     def __str__(self) -> str:
         return f"{self.code} {self.get_equipment_type_display()}"
 
     def clean(self) -> None:
+        errors = {}
         allowed = EQUIPMENT_CAPACITY_UNITS.get(self.equipment_type, ())
         if self.equipment_type and self.capacity_unit and self.capacity_unit not in allowed:
-            raise ValidationError(
-                {"capacity_unit": unit_mismatch_message(self.equipment_type, self.capacity_unit)}
-            )
+            errors["capacity_unit"] = unit_mismatch_message(self.equipment_type, self.capacity_unit)
+        has_size = self.size is not None
+        if has_size and not self.size_unit:
+            errors["size_unit"] = size_unit_missing_message(self.equipment_type)
+        elif self.size_unit and not has_size:
+            errors["size"] = size_missing_message()
+        elif self.equipment_type and self.size_unit:
+            problem = size_unit_problem(self.equipment_type, self.size_unit)
+            if problem:
+                errors["size_unit"] = problem
+        if errors:
+            raise ValidationError(errors)
 
 
 def unit_mismatch_message(equipment_type: str, unit: str) -> str:
     allowed = EQUIPMENT_CAPACITY_UNITS.get(equipment_type, ())
     return _("产能单位“%(unit)s”不适用于%(equipment)s，应为：%(allowed)s。") % {
         "unit": CapacityUnit(unit).label if unit in CapacityUnit.values else unit,
-        "equipment": EquipmentType(equipment_type).label,
+        "equipment": _label(EquipmentType, equipment_type),
         "allowed": "、".join(str(CapacityUnit(u).label) for u in allowed),
     }
+
+
+def size_unit_problem(equipment_type: str, unit: str) -> str | None:
+    """Why a size unit does not fit the equipment, or None when it does."""
+    allowed = EQUIPMENT_SIZE_UNITS.get(equipment_type)
+    if allowed is not None and unit in allowed:
+        return None
+    label, equipment = _label(SizeUnit, unit), _label(EquipmentType, equipment_type)
+    if not allowed:
+        # 目录 does not judge this equipment by a size (轧机、煤矿、造纸机 …): by capacity alone.
+        return _(
+            "淘汰目录不按设备规格判定%(equipment)s：规格单位（现为“%(unit)s”）和设备规格都不填。"
+        ) % {"equipment": equipment, "unit": label}
+    return _("规格单位“%(unit)s”不适用于%(equipment)s，应为：%(allowed)s。") % {
+        "unit": label,
+        "equipment": equipment,
+        "allowed": "、".join(str(SizeUnit(u).label) for u in allowed),
+    }
+
+
+def _label(choices: type[models.TextChoices], value: str) -> str:
+    return str(choices(value).label) if value in choices.values else value
+
+
+def size_unit_missing_message(equipment_type: str | None = None) -> str:
+    allowed = EQUIPMENT_SIZE_UNITS.get(equipment_type or "")
+    if not allowed or equipment_type == EquipmentType.OTHER:
+        return _("填写了设备规格，还须填写规格单位。")
+    return _("填写了设备规格，还须填写规格单位（%(equipment)s应为：%(allowed)s）。") % {
+        "equipment": _label(EquipmentType, equipment_type),
+        "allowed": "、".join(str(SizeUnit(u).label) for u in allowed),
+    }
+
+
+def size_missing_message() -> str:
+    return _("填写了规格单位，还须填写设备规格（数值）。")
 
 
 class License(models.Model):
