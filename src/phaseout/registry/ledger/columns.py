@@ -31,6 +31,9 @@ from phaseout.registry.choices import (
     EquipmentType,
     LegalStanding,
     LineStatus,
+    Process,
+    Product,
+    SizeUnit,
 )
 
 ENTERPRISES = "enterprises"
@@ -79,6 +82,10 @@ LINE_COLUMNS = (
     Column("equipment_type", "设备类型", True, ("主体设备类型",)),
     Column("capacity", "产能", True),
     Column("capacity_unit", "产能单位", True),
+    Column("size", "设备规格", aliases=("规格",)),
+    Column("size_unit", "规格单位"),
+    Column("process", "工艺", aliases=("生产工艺",)),
+    Column("product", "产品/用途", aliases=("产品", "用途")),
     Column("commissioning_year", "投产年份"),
     Column("status", "状态", aliases=("生产线状态",)),
     Column("notes", "备注"),
@@ -165,15 +172,19 @@ CHOICES: dict[str, type[models.TextChoices]] = {
     "equipment_type": EquipmentType,
     "capacity_unit": CapacityUnit,
     "line_status": LineStatus,
+    "size_unit": SizeUnit,
+    "process": Process,
+    "product": Product,
 }
+
+# The unit spellings of ledgers (m³, 千安, 吨 …) that name a size unit; 万吨/年 and the like do not.
+SIZE_UNIT_ALIASES = {a: unit for a, unit in UNIT_ALIASES.items() if unit in SizeUnit.values}
+_ALIASES = {"capacity_unit": UNIT_ALIASES, "size_unit": SIZE_UNIT_ALIASES}
 
 
 def choice_lookups() -> dict[str, dict[str, str]]:
     """Built per import, so the labels of the active language are accepted too."""
-    return {
-        key: choice_lookup(choices, UNIT_ALIASES if key == "capacity_unit" else None)
-        for key, choices in CHOICES.items()
-    }
+    return {key: choice_lookup(choices, _ALIASES.get(key)) for key, choices in CHOICES.items()}
 
 
 def choice_hint(key: str) -> str:
@@ -231,8 +242,9 @@ _CAPACITY_LIMIT = Decimal(10) ** 11  # max_digits=14, decimal_places=3
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 
 
-def read_capacity(value: Any) -> tuple[Decimal | None, str | None]:
-    """产能: a positive number with at most three decimals (the model field's precision)."""
+def _positive_decimal(value: Any) -> tuple[Decimal | None, str | None]:
+    """A positive number with at most three decimals (the model fields' precision), or why not:
+    "sign" (not a positive number), "large", or "decimals"."""
     if isinstance(value, bool):
         number = None
     elif isinstance(value, int):
@@ -246,12 +258,38 @@ def read_capacity(value: Any) -> tuple[Decimal | None, str | None]:
         except InvalidOperation:
             number = None
     if number is None or not number.is_finite() or number <= 0:
-        return None, _("产能应为正数，实际为“%(value)s”。") % {"value": cell_text(value)}
+        return None, "sign"
     if number >= _CAPACITY_LIMIT:
-        return None, _("产能数值过大：“%(value)s”。") % {"value": cell_text(value)}
+        return None, "large"
     if number.as_tuple().exponent < -3 and number != number.quantize(Decimal("0.001")):
-        return None, _("产能最多保留3位小数，实际为“%(value)s”。") % {"value": cell_text(value)}
+        return None, "decimals"
     return number.quantize(Decimal("0.001")), None
+
+
+def read_capacity(value: Any) -> tuple[Decimal | None, str | None]:
+    """产能: a positive number with at most three decimals."""
+    number, problem = _positive_decimal(value)
+    text = {"value": cell_text(value)}
+    if problem == "sign":
+        return None, _("产能应为正数，实际为“%(value)s”。") % text
+    if problem == "large":
+        return None, _("产能数值过大：“%(value)s”。") % text
+    if problem == "decimals":
+        return None, _("产能最多保留3位小数，实际为“%(value)s”。") % text
+    return number, None
+
+
+def read_size(value: Any) -> tuple[Decimal | None, str | None]:
+    """设备规格: a positive number with at most three decimals (容积、公称容量、直径 …)."""
+    number, problem = _positive_decimal(value)
+    text = {"value": cell_text(value)}
+    if problem == "sign":
+        return None, _("设备规格应为正数，实际为“%(value)s”。") % text
+    if problem == "large":
+        return None, _("设备规格数值过大：“%(value)s”。") % text
+    if problem == "decimals":
+        return None, _("设备规格最多保留3位小数，实际为“%(value)s”。") % text
+    return number, None
 
 
 def read_whole_number(value: Any) -> int | None:

@@ -56,6 +56,10 @@ _LINE_VALUES = (
     "equipment_type",
     "capacity",
     "capacity_unit",
+    "size",
+    "size_unit",
+    "process",
+    "product",
     "commissioning_year",
     "status",
     "notes",
@@ -70,6 +74,9 @@ _LABELLED = {
     LINES: {
         "equipment_type": "equipment_type",
         "capacity_unit": "capacity_unit",
+        "size_unit": "size_unit",
+        "process": "process",
+        "product": "product",
         "status": "line_status",
     },
 }
@@ -121,13 +128,13 @@ def rows(kind: str, queryset: QuerySet) -> Iterator[list[Any]]:
         for i, key in enumerate(keys)
         if (choice := _LABELLED[kind].get(key))
     }
-    capacity = keys.index("capacity") if kind == LINES else None
+    numbers = [keys.index("capacity"), keys.index("size")] if kind == LINES else []
     for values in queryset.order_by(*order).values_list(*paths).iterator(chunk_size=CHUNK):
         row = list(values)
         for i, mapping in labels.items():
             row[i] = mapping.get(row[i], row[i])
-        if capacity is not None:
-            row[capacity] = _number(row[capacity])
+        for i in numbers:
+            row[i] = _number(row[i])
         yield row
 
 

@@ -39,6 +39,7 @@ from phaseout.registry.ledger.columns import (
     read_capacity,
     read_choice,
     read_employees,
+    read_size,
     read_year,
 )
 from phaseout.registry.ledger.reader import Source, Table, as_source, iter_tables
@@ -48,6 +49,9 @@ from phaseout.registry.models import (
     Industry,
     LedgerImport,
     ProductionLine,
+    size_missing_message,
+    size_unit_missing_message,
+    size_unit_problem,
     unit_mismatch_message,
 )
 from phaseout.registry.services import ENTERPRISE_VALUE_COLUMNS, LINE_VALUE_COLUMNS
@@ -58,6 +62,7 @@ PROGRESS_EVERY = 1000
 # The values an import may set, in the order the parsed rows hold them (None: not given).
 ENTERPRISE_FIELDS = ENTERPRISE_VALUE_COLUMNS
 LINE_FIELDS = LINE_VALUE_COLUMNS
+_EQUIPMENT, _SIZE_UNIT = LINE_FIELDS.index("equipment_type"), LINE_FIELDS.index("size_unit")
 
 Progress = Callable[..., Any]
 
@@ -371,11 +376,16 @@ class _Import:
         )
         if equipment and unit and unit not in EQUIPMENT_CAPACITY_UNITS.get(equipment, ()):
             self._error(table, row, "capacity_unit", unit_mismatch_message(equipment, unit))
+        size, size_unit = self._size(table, row, c, equipment)
         values = (
             self._text(table, row, c.get("name"), "name", 200),
             equipment,
             capacity,
             unit,
+            size,
+            size_unit,
+            self._choice(table, row, c.get("process"), "process", "process"),
+            self._choice(table, row, c.get("product"), "product", "product"),
             self._number(table, row, c.get("commissioning_year"), "commissioning_year", read_year),
             self._choice(table, row, c.get("status"), "status", "line_status"),
             _notes(c.get("notes")),
@@ -394,6 +404,22 @@ class _Import:
             )
             return
         self.lines[key] = (row, values if len(self.report.errors) == errors_before else ())
+
+    def _size(self, table, row, c, equipment) -> tuple[Any, str | None]:
+        """设备规格 and 规格单位: both or neither in a row, the unit one the equipment is judged by."""
+        size_given = cell_text(c.get("size")) != ""
+        unit_given = cell_text(c.get("size_unit")) != ""
+        size = self._number(table, row, c.get("size"), "size", read_size)
+        unit = self._choice(table, row, c.get("size_unit"), "size_unit", "size_unit")
+        if size_given and not unit_given:
+            self._error(table, row, "size_unit", size_unit_missing_message(equipment))
+        elif unit_given and not size_given:
+            self._error(table, row, "size", size_missing_message())
+        elif equipment and unit:
+            problem = size_unit_problem(equipment, unit)
+            if problem:
+                self._error(table, row, "size_unit", problem)
+        return size, unit
 
     # — checking against the registry —
 
@@ -446,6 +472,38 @@ class _Import:
                     _("该生产线所属企业登记于%(region)s，不在您的管辖范围内。")
                     % {"region": self.regions_by_id[found[1]]},
                 )
+        self.check_stored_sizes(line_table)
+
+    def check_stored_sizes(self, table: Table | None) -> None:
+        """A row that changes a line's equipment type and leaves its size empty keeps the size
+        stored for it (an empty cell changes nothing), so that size must fit the new type."""
+        wanted: dict[tuple[int, str], tuple[int, str]] = {}
+        for (code, line_code), (row, values) in self.lines.items():
+            if not values or values[_SIZE_UNIT] is not None or values[_EQUIPMENT] is None:
+                continue
+            found = self.existing.get(code)
+            if found is not None:
+                wanted[(found[0], line_code)] = (row, values[_EQUIPMENT])
+        for chunk in _chunks(sorted({pk for pk, _code in wanted})):
+            stored = (
+                ProductionLine.objects.filter(enterprise_id__in=chunk)
+                .exclude(size_unit="")
+                .values_list("enterprise_id", "code", "equipment_type", "size_unit")
+            )
+            for enterprise_pk, line_code, stored_equipment, unit in stored:
+                row, equipment = wanted.get((enterprise_pk, line_code), (None, stored_equipment))
+                problem = equipment != stored_equipment and size_unit_problem(equipment, unit)
+                if problem:
+                    self._error(
+                        table,
+                        row,
+                        "equipment_type",
+                        _(
+                            "该生产线已登记的规格与本行的设备类型不符：%(problem)s"
+                            "请在本行同时填写相符的设备规格和规格单位，或先在平台页面上修改。"
+                        )
+                        % {"problem": problem},
+                    )
 
     # — writing —
 
