@@ -43,7 +43,17 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
 
 class ProductionLineInline(admin.TabularInline):
     model = ProductionLine
-    fields = ["code", "name", "equipment_type", "capacity", "capacity_unit", "status"]
+    fields = [
+        "code",
+        "name",
+        "equipment_type",
+        "capacity",
+        "capacity_unit",
+        "size",
+        "size_unit",
+        "process",
+        "status",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -92,9 +102,13 @@ class ProductionLineAdmin(ReadOnlyHistoryAdmin):
         "equipment_type",
         "capacity",
         "capacity_unit",
+        "size",
+        "size_unit",
+        "process",
+        "product",
         "status",
     ]
-    list_filter = ["equipment_type", "status"]
+    list_filter = ["equipment_type", "process", "product", "status"]
     search_fields = ["code", "name", "enterprise__name", "enterprise__credit_code"]
     list_select_related = ["enterprise"]
 

@@ -152,6 +152,9 @@ class ProductionLineSerializer(serializers.ModelSerializer):
     capacity_unit_display = serializers.CharField(
         source="get_capacity_unit_display", read_only=True
     )
+    size_unit_display = serializers.CharField(source="get_size_unit_display", read_only=True)
+    process_display = serializers.CharField(source="get_process_display", read_only=True)
+    product_display = serializers.CharField(source="get_product_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
@@ -167,6 +170,13 @@ class ProductionLineSerializer(serializers.ModelSerializer):
             "capacity",
             "capacity_unit",
             "capacity_unit_display",
+            "size",
+            "size_unit",
+            "size_unit_display",
+            "process",
+            "process_display",
+            "product",
+            "product_display",
             "commissioning_year",
             "status",
             "status_display",

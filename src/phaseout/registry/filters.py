@@ -19,6 +19,8 @@ from phaseout.registry.choices import (
     LicenseKind,
     LicenseStatus,
     LineStatus,
+    Process,
+    Product,
 )
 from phaseout.registry.creditcode import normalize
 from phaseout.registry.models import Enterprise, Industry, License, ProductionLine
@@ -90,11 +92,13 @@ class ProductionLineFilterSet(django_filters.FilterSet):
     enterprise = django_filters.NumberFilter(field_name="enterprise", label=_("企业ID"))
     equipment_type = django_filters.ChoiceFilter(choices=EquipmentType.choices, label=_("设备类型"))
     capacity_unit = django_filters.ChoiceFilter(choices=CapacityUnit.choices, label=_("产能单位"))
+    process = django_filters.ChoiceFilter(choices=Process.choices, label=_("工艺"))
+    product = django_filters.ChoiceFilter(choices=Product.choices, label=_("产品/用途"))
     status = django_filters.ChoiceFilter(choices=LineStatus.choices, label=_("状态"))
 
     class Meta:
         model = ProductionLine
-        fields = ["enterprise", "equipment_type", "capacity_unit", "status"]
+        fields = ["enterprise", "equipment_type", "capacity_unit", "process", "product", "status"]
 
 
 class LicenseFilterSet(django_filters.FilterSet):

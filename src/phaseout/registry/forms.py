@@ -10,7 +10,13 @@ from phaseout.core.forms import BootstrapFormMixin
 from phaseout.regions.models import Region
 from phaseout.regions.scope import Scope
 from phaseout.registry import services
-from phaseout.registry.choices import EQUIPMENT_CAPACITY_UNITS, CapacityUnit, EquipmentType
+from phaseout.registry.choices import (
+    EQUIPMENT_CAPACITY_UNITS,
+    EQUIPMENT_SIZE_UNITS,
+    CapacityUnit,
+    EquipmentType,
+    SizeUnit,
+)
 from phaseout.registry.creditcode import normalize
 from phaseout.registry.models import Enterprise, Industry, License, ProductionLine
 
@@ -117,6 +123,16 @@ def allowed_units_text(equipment_type: str) -> str:
     )
 
 
-def unit_table() -> list[tuple[str, str]]:
-    """(equipment, units that fit it) for every equipment type, shown beside the line form."""
-    return [(str(t.label), allowed_units_text(t.value)) for t in EquipmentType]
+def allowed_size_units_text(equipment_type: str) -> str:
+    """The size units that fit an equipment type, or a dash when it is not judged by a size."""
+    units = EQUIPMENT_SIZE_UNITS.get(equipment_type, ())
+    return "、".join(str(SizeUnit(u).label) for u in units) or "—"
+
+
+def unit_table() -> list[tuple[str, str, str]]:
+    """(equipment, capacity units, size units that fit it) for every equipment type, shown
+    beside the line form."""
+    return [
+        (str(t.label), allowed_units_text(t.value), allowed_size_units_text(t.value))
+        for t in EquipmentType
+    ]
