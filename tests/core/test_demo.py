@@ -9,6 +9,7 @@ database, determinism and idempotence are tested in test_demo_command.py.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -24,6 +25,7 @@ from phaseout.regions.models import Department, Person, Region
 from phaseout.regions.scope import Scope
 from phaseout.registry.choices import (
     EQUIPMENT_CAPACITY_UNITS,
+    EQUIPMENT_SIZE_UNITS,
     EnterpriseSize,
     EquipmentType,
     LegalStanding,
@@ -31,6 +33,8 @@ from phaseout.registry.choices import (
 )
 from phaseout.registry.creditcode import credit_code_problem
 from phaseout.registry.models import Enterprise, Industry, License, ProductionLine
+
+E = EquipmentType
 
 
 def run_demo() -> str:
@@ -209,6 +213,94 @@ def test_shaft_kiln_induction_furnace_and_clinker_over_its_limit(output):
     clinker = ProductionLine.objects.get(notes__contains="熟料综合能耗 125 kgce/t")
     assert clinker.equipment_type == EquipmentType.CEMENT_KILN
     assert "GB 16780-2021 限额 117" in clinker.notes
+
+
+# — what the technology catalogue judges: equipment size, process, product —
+
+
+@pytest.mark.parametrize(
+    "enterprise, code, size, unit, process, product",
+    [
+        ("城西区永兴钢铁有限公司", "ZL-1", "20", "t", "", "carbon_steel"),
+        ("城西区永兴钢铁有限公司", "ZL-2", "60", "t", "", "carbon_steel"),
+        ("北山县青峰建材有限公司", "LY-1", "2.5", "m", "shaft", "clinker"),
+        ("北山县青峰建材有限公司", "FM-1", "2.2", "m", "", "cement"),
+        ("南江市隆昌铁业有限公司", "GL-1", "300", "m3", "", "pig_iron"),
+        ("南江市隆昌铁业有限公司", "SJ-1", "36", "m2", "", "sinter"),
+        ("示范鼎盛铝业有限公司", "DJ-1", "90", "kA", "prebaked", "aluminium"),
+        ("城西区鸿运金属制品有限公司", "ZP-1", "10", "t", "medium_frequency", "carbon_steel"),
+        ("城东区金盛水泥有限公司", "YL-1", "2500", "t/d", "new_dry", "clinker"),
+        ("南江市江源水泥有限公司", "YL-1", "700", "t/d", "wet", "clinker"),
+        ("城西区晶华玻璃有限公司", "BL-1", "150", "t/d", "drawn_sheet", "flat_glass"),
+        ("北山县福源煤业有限责任公司", "MK-1", None, "", "underground", "coal"),
+    ],
+)
+def test_scripted_lines_carry_their_size_process_and_product(
+    output, enterprise, code, size, unit, process, product
+):
+    line = ProductionLine.objects.get(enterprise__name=enterprise, code=code)
+    assert line.size == (None if size is None else Decimal(size))
+    assert (line.size_unit, line.process, line.product) == (unit, process, product)
+
+
+def test_every_size_unit_fits_its_equipment(output):
+    rows = ProductionLine.objects.values_list("equipment_type", "size", "size_unit")
+    for equipment, size, unit in rows:
+        assert (size is None) == (unit == ""), (equipment, size, unit)
+        if unit:
+            assert unit in EQUIPMENT_SIZE_UNITS[equipment], (equipment, unit)
+    sized = ProductionLine.objects.exclude(size_unit="").count()
+    assert sized >= 0.6 * ProductionLine.objects.count()
+
+
+def _backward(line: demo.LinePlan) -> bool:
+    """The eliminated categories the demo's scripted lines stand for (policy-facts.md §3)."""
+    size = line.size
+    return (
+        (line.equipment_type == E.BLAST_FURNACE and size is not None and size <= 400)
+        or (line.equipment_type in (E.CONVERTER, E.ELECTRIC_ARC_FURNACE) and size <= 30)
+        or line.equipment_type in (E.INDUCTION_FURNACE, E.SHAFT_KILN)
+        or (line.equipment_type == E.CEMENT_MILL and size is not None and size < 3)
+        or (line.equipment_type == E.ALUMINIUM_CELL and (line.process != "prebaked" or size <= 100))
+        or (line.equipment_type == E.CEMENT_KILN and line.process != "new_dry")
+        or (line.equipment_type == E.GLASS_FURNACE and line.process != "float")
+        or (line.equipment_type == E.COAL_MINE and line.capacity <= 9)
+    )
+
+
+def test_only_scripted_lines_are_backward():
+    scripted = {s.name for s in demo.SCRIPTED}
+    backward = {
+        (e.name, line.code)
+        for e in demo.build_plan().enterprises
+        for line in e.lines
+        if _backward(line)
+    }
+    assert {name for name, _code in backward} <= scripted
+    assert backward == {
+        ("城西区永兴钢铁有限公司", "ZL-1"),
+        ("北山县青峰建材有限公司", "LY-1"),
+        ("北山县青峰建材有限公司", "FM-1"),
+        ("南江市隆昌铁业有限公司", "GL-1"),
+        ("城西区鸿运金属制品有限公司", "ZP-1"),
+        ("示范鼎盛铝业有限公司", "DJ-1"),
+        ("南江市江源水泥有限公司", "YL-1"),
+        ("城西区晶华玻璃有限公司", "BL-1"),
+        ("北山县福源煤业有限责任公司", "MK-1"),
+    }
+
+
+def test_generated_lines_carry_attributes_where_the_catalogue_looks():
+    lines = [line for e in demo.build_plan().enterprises for line in e.lines]
+    kilns = [line for line in lines if line.equipment_type == E.CEMENT_KILN]
+    assert {line.process for line in kilns} == {"new_dry", "wet"}
+    assert all(line.size == line.capacity for line in kilns)
+    mills = [line for line in lines if line.equipment_type == E.CEMENT_MILL]
+    assert all(line.size_unit == "m" and line.product == "cement" for line in mills)
+    ovens = [line for line in lines if line.equipment_type == E.COKE_OVEN]
+    for oven in ovens:
+        assert f"{oven.size.normalize():f}米" in oven.name
+        assert ("捣固" in oven.name) == (oven.process == "stamp_charged")
 
 
 # — the people —

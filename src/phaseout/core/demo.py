@@ -13,8 +13,11 @@ second run leaves the same data. Company names, people and license numbers are i
 license numbers only have the shape of real ones.
 
 Some lines are plainly backward so that screening has work: a 20 t converter, a shaft kiln, a
-300 m³ blast furnace, an induction furnace making construction steel, a 90 kA aluminium cell
-series, a coal mine of 6 万吨/年, and a clinker line over its energy limit.
+Φ2.2 m cement mill, a wet-process kiln, a 300 m³ blast furnace, an induction furnace making
+construction steel, a 90 kA aluminium cell series, a drawn-sheet (平拉) glass line, a coal mine of
+6 万吨/年, and a clinker line over its energy limit. They are the scripted lines, written out with
+their equipment size, process and product; the generated lines carry theirs too, and none of
+them falls into an eliminated category.
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ from phaseout.registry.choices import (
     LicenseKind,
     LicenseStatus,
     LineStatus,
+    Process,
+    Product,
 )
 from phaseout.registry.creditcode import with_check_character
 from phaseout.registry.ledger.report import Counts
@@ -129,6 +134,11 @@ class LinePlan:
     commissioning_year: int
     status: str = LineStatus.OPERATING
     notes: str = ""
+    # What the technology catalogue judges the line by (设备规格、工艺、产品).
+    size: Decimal | None = None
+    size_unit: str = ""
+    process: str = ""
+    product: str = ""
 
 
 @dataclass(frozen=True)
@@ -202,23 +212,42 @@ PEOPLE: tuple[PersonPlan, ...] = (
 # — equipment and industry profiles —
 
 E = EquipmentType
+P = Process
+G = Product
 
 
 @dataclass(frozen=True)
 class Equip:
-    """One kind of line: equipment type, capacity unit, sizes (ascending) and name labels."""
+    """One kind of line: equipment type, capacity unit, sizes (ascending) and name labels, and
+    what the catalogue judges it by (设备规格、工艺、产品).
+
+    None of the generated lines is backward: their sizes lie above the eliminated ones
+    (高炉 > 400 m³, 转炉/电炉 > 30 t, 水泥磨 ≥ 3.0 m, 预焙槽 ≥ 200 kA, 煤矿 > 9 万吨/年) and their
+    processes are the current ones (新型干法, 浮法). Backward lines are the SCRIPTED ones.
+    """
 
     type: str
     unit: str
     sizes: tuple[float, ...]
     labels: str  # alternatives separated by "|", formatted with n (1, 2 …), cn (一, 二 …), cap
     same_size: bool = False  # built in pairs of one size (power units)
+    # Equipment size: in size_unit; the capacity itself when the units agree, else looked up in
+    # size_of (capacity → size, such as a cement mill's diameter for its annual output).
+    size_unit: str = ""
+    size_of: dict[float, float] | None = None
+    # (size, process) of each label alternative, when the label names them (焦炉 4.3米顶装).
+    label_kinds: tuple[tuple[float, str], ...] = ()
+    process: str = ""
+    products: tuple[str, ...] = ()  # picked at random; repeat a product to weight it
 
 
 # fmt: off
 EQUIPMENT: dict[str, Equip] = {
-    "mine":       Equip(E.COAL_MINE, "10kt/a", (9, 15, 21, 30, 45, 60, 90, 120, 150, 240), "{cn}号井"),
-    "washery":    Equip(E.OTHER, "10kt/a", (30, 60, 90, 120, 150), "{n}#洗煤厂|{n}#选煤厂"),
+    # 9 万吨/年 and below is a closure class of small mines (30万吨/年以下煤矿分类处置, 2019)
+    "mine":       Equip(E.COAL_MINE, "10kt/a", (15, 21, 30, 45, 60, 90, 120, 150, 240), "{cn}号井",
+                        process=P.UNDERGROUND, products=(G.COAL,)),
+    "washery":    Equip(E.OTHER, "10kt/a", (30, 60, 90, 120, 150), "{n}#洗煤厂|{n}#选煤厂",
+                        products=(G.COAL,)),
     "wood_pulp":  Equip(E.PULP_LINE, "10kt/a", (5, 10, 17, 30), "{n}#化学木浆生产线|{n}#竹浆生产线"),
     "straw_pulp": Equip(E.PULP_LINE, "10kt/a", (1.7, 3.4, 5.1, 6.8, 10), "{n}#麦草浆生产线|{n}#苇浆生产线"),
     "waste_pulp": Equip(E.PULP_LINE, "10kt/a", (3.4, 5.1, 10), "{n}#废纸制浆生产线"),
@@ -228,28 +257,47 @@ EQUIPMENT: dict[str, Equip] = {
     "coated":     Equip(E.PAPER_MACHINE, "10kt/a", (1, 2, 3, 5, 8), "{n}#涂布加工纸机|{n}#特种纸机"),
     "handmade":   Equip(E.OTHER, "t/a", (100, 200, 300, 500), "{n}#手工纸生产线"),
     "coke_oven":  Equip(E.COKE_OVEN, "10kt/a", (30, 40, 50, 60, 65, 80, 100, 130),
-                        "{n}#焦炉（4.3米顶装）|{n}#焦炉（5.5米捣固）|{n}#焦炉（6米顶装）"),
+                        "{n}#焦炉（4.3米顶装）|{n}#焦炉（5.5米捣固）|{n}#焦炉（6米顶装）", size_unit="m",
+                        label_kinds=((4.3, P.TOP_CHARGED), (5.5, P.STAMP_CHARGED), (6, P.TOP_CHARGED)),
+                        products=(G.COKE,)),
     "fireworks":  Equip(E.FIREWORKS_LINE, "10kcase/a", (2, 3, 5, 8, 10, 15),
                         "{n}#组合烟花生产线|{n}#爆竹生产线|{n}#礼花弹生产线"),
     "kiln":       Equip(E.CEMENT_KILN, "t/d", (1000, 2000, 2500, 3000, 3200, 4000, 4500, 5000, 6000),
-                        "{n}#{cap}t/d新型干法熟料生产线"),
+                        "{n}#{cap}t/d新型干法熟料生产线", size_unit="t/d", process=P.NEW_DRY,
+                        products=(G.CLINKER,)),
+    # mill diameter (m) by annual output: Φ3.2 for 30–40 万吨/年 up to Φ5.0 for 200
     "mill":       Equip(E.CEMENT_MILL, "10kt/a", (30, 40, 60, 80, 100, 120, 150, 180, 200),
-                        "{n}#水泥粉磨系统"),
+                        "{n}#水泥粉磨系统", size_unit="m",
+                        size_of={30: 3.2, 40: 3.2, 60: 3.8, 80: 3.8, 100: 4.2, 120: 4.2, 150: 4.2,
+                                 180: 4.6, 200: 5.0},
+                        products=(G.CEMENT,)),
     "float":      Equip(E.GLASS_FURNACE, "t/d", (500, 600, 700, 800, 900, 1000, 1200),
-                        "{n}#{cap}t/d浮法玻璃生产线"),
-    "bf":         Equip(E.BLAST_FURNACE, "m3", (450, 580, 680, 1080, 1260, 1780, 2500), "{n}#高炉（{cap}m³）"),
-    "sinter":     Equip(E.SINTERING_MACHINE, "m2", (90, 105, 132, 180, 265, 360), "{n}#烧结机（{cap}m²）"),
-    "pellet":     Equip(E.PELLETIZING, "10kt/a", (60, 120, 200), "{n}#链篦机-回转窑球团生产线"),
-    "bof":        Equip(E.CONVERTER, "t", (40, 50, 60, 80, 100, 120, 150), "{n}#转炉（{cap}吨）"),
-    "eaf":        Equip(E.ELECTRIC_ARC_FURNACE, "t", (40, 50, 60, 70, 90, 100), "{n}#电弧炉（{cap}吨）"),
+                        "{n}#{cap}t/d浮法玻璃生产线", size_unit="t/d", process=P.FLOAT,
+                        products=(G.FLAT_GLASS,)),
+    "bf":         Equip(E.BLAST_FURNACE, "m3", (450, 580, 680, 1080, 1260, 1780, 2500), "{n}#高炉（{cap}m³）",
+                        size_unit="m3", products=(G.PIG_IRON,) * 4 + (G.FOUNDRY_IRON,)),
+    "sinter":     Equip(E.SINTERING_MACHINE, "m2", (90, 105, 132, 180, 265, 360), "{n}#烧结机（{cap}m²）",
+                        size_unit="m2", products=(G.SINTER,)),
+    "pellet":     Equip(E.PELLETIZING, "10kt/a", (60, 120, 200), "{n}#链篦机-回转窑球团生产线",
+                        products=(G.PELLET,)),
+    "bof":        Equip(E.CONVERTER, "t", (40, 50, 60, 80, 100, 120, 150), "{n}#转炉（{cap}吨）",
+                        size_unit="t", products=(G.CARBON_STEEL,) * 3 + (G.ALLOY_STEEL,)),
+    "eaf":        Equip(E.ELECTRIC_ARC_FURNACE, "t", (40, 50, 60, 70, 90, 100), "{n}#电弧炉（{cap}吨）",
+                        size_unit="t",
+                        products=(G.CARBON_STEEL, G.CARBON_STEEL, G.ALLOY_STEEL, G.STAINLESS_STEEL)),
     "rolling":    Equip(E.ROLLING_MILL, "10kt/a", (10, 20, 30, 50, 60, 80, 100, 150, 200),
-                        "{n}#棒材生产线|{n}#高速线材生产线|{n}#窄带钢生产线|{n}#型钢生产线"),
+                        "{n}#棒材生产线|{n}#高速线材生产线|{n}#窄带钢生产线|{n}#型钢生产线",
+                        products=(G.CARBON_STEEL,)),
     "ferroalloy": Equip(E.FERROALLOY_FURNACE, "kVA", (6300, 12500, 16500, 25000, 33000, 48000),
-                        "{n}#矿热炉（{cap}kVA）"),
+                        "{n}#矿热炉（{cap}kVA）", size_unit="kVA",
+                        products=(G.FERROSILICON, G.SILICOMANGANESE, G.FERROCHROME, G.FERROMANGANESE)),
     "lead_zinc":  Equip(E.LEAD_ZINC_SMELTER, "10kt/a", (3, 5, 8, 10, 15, 20), "{n}#铅冶炼系统|{n}#锌冶炼系统"),
-    "potline":    Equip(E.ALUMINIUM_CELL, "kA", (200, 240, 300, 350, 400, 500), "{n}#{cap}kA预焙电解槽系列"),
-    "coal_unit":  Equip(E.POWER_UNIT, "MW", (300, 330, 350, 600, 660, 1000), "{n}#机组（{cap}MW）", True),
-    "chp_unit":   Equip(E.POWER_UNIT, "MW", (12, 25, 50, 135, 200, 300, 350), "{n}#机组（{cap}MW）", True),
+    "potline":    Equip(E.ALUMINIUM_CELL, "kA", (200, 240, 300, 350, 400, 500), "{n}#{cap}kA预焙电解槽系列",
+                        size_unit="kA", process=P.PREBAKED, products=(G.ALUMINIUM,)),
+    "coal_unit":  Equip(E.POWER_UNIT, "MW", (300, 330, 350, 600, 660, 1000), "{n}#机组（{cap}MW）", True,
+                        size_unit="MW", products=(G.ELECTRICITY,)),
+    "chp_unit":   Equip(E.POWER_UNIT, "MW", (12, 25, 50, 135, 200, 300, 350), "{n}#机组（{cap}MW）", True,
+                        size_unit="MW", products=(G.ELECTRICITY,)),
 }
 
 
@@ -337,8 +385,24 @@ LINE_PREFIX = {
 }
 
 
-def _line(code, name, type_, capacity, unit, year, notes="") -> LinePlan:
-    return LinePlan(code, name, type_, Decimal(str(capacity)), unit, year, notes=notes)
+def _line(
+    code, name, type_, capacity, unit, year, notes="", *, size=None, process="", product=""
+) -> LinePlan:
+    """A scripted line; size is (value, unit), as the catalogue judges the equipment."""
+    value, size_unit = size if size else (None, "")
+    return LinePlan(
+        code,
+        name,
+        type_,
+        Decimal(str(capacity)),
+        unit,
+        year,
+        notes=notes,
+        size=None if value is None else Decimal(str(value)),
+        size_unit=size_unit,
+        process=process,
+        product=product,
+    )
 
 
 @dataclass(frozen=True)
@@ -376,9 +440,30 @@ SCRIPTED: tuple[Scripted, ...] = (
                 "t/d",
                 2004,
                 CLINKER_NOTE,
+                size=(2500, "t/d"),
+                process=P.NEW_DRY,
+                product=G.CLINKER,
             ),
-            _line("FM-1", "1#水泥粉磨系统", E.CEMENT_MILL, 120, "10kt/a", 2004),
-            _line("FM-2", "2#水泥粉磨系统", E.CEMENT_MILL, 100, "10kt/a", 2011),
+            _line(
+                "FM-1",
+                "1#水泥粉磨系统",
+                E.CEMENT_MILL,
+                120,
+                "10kt/a",
+                2004,
+                size=(4.2, "m"),
+                product=G.CEMENT,
+            ),
+            _line(
+                "FM-2",
+                "2#水泥粉磨系统",
+                E.CEMENT_MILL,
+                100,
+                "10kt/a",
+                2011,
+                size=(3.8, "m"),
+                product=G.CEMENT,
+            ),
         ),
     ),
     Scripted(
@@ -389,8 +474,58 @@ SCRIPTED: tuple[Scripted, ...] = (
         LICENSED,
         68,
         (
-            _line("LY-1", "1#机立窑", E.SHAFT_KILN, 300, "t/d", 1996),
-            _line("FM-1", "1#水泥磨（Φ2.2×6.5m）", E.CEMENT_MILL, 8, "10kt/a", 1996),
+            _line(
+                "LY-1",
+                "1#机立窑（Φ2.5m）",
+                E.SHAFT_KILN,
+                300,
+                "t/d",
+                1996,
+                size=(2.5, "m"),
+                process=P.SHAFT,
+                product=G.CLINKER,
+            ),
+            _line(
+                "FM-1",
+                "1#水泥磨（Φ2.2×6.5m）",
+                E.CEMENT_MILL,
+                8,
+                "10kt/a",
+                1996,
+                size=(2.2, "m"),
+                product=G.CEMENT,
+            ),
+        ),
+    ),
+    Scripted(
+        "3011",
+        NANJIANG,
+        "南江市江源水泥有限公司",
+        ABOVE,
+        LICENSED,
+        210,
+        (
+            _line(
+                "YL-1",
+                "1#湿法回转窑（Φ3.0×100m）",
+                E.CEMENT_KILN,
+                700,
+                "t/d",
+                1995,
+                size=(700, "t/d"),
+                process=P.WET,
+                product=G.CLINKER,
+            ),
+            _line(
+                "FM-1",
+                "1#水泥磨（Φ3.0×11m）",
+                E.CEMENT_MILL,
+                20,
+                "10kt/a",
+                1995,
+                size=(3.0, "m"),
+                product=G.CEMENT,
+            ),
         ),
     ),
     Scripted(
@@ -401,9 +536,29 @@ SCRIPTED: tuple[Scripted, ...] = (
         LICENSED,
         680,
         (
-            _line("ZL-1", "1#转炉（20吨）", E.CONVERTER, 20, "t", 1998),
-            _line("ZL-2", "2#转炉（60吨）", E.CONVERTER, 60, "t", 2009),
-            _line("ZJ-1", "1#棒材生产线", E.ROLLING_MILL, 60, "10kt/a", 2009),
+            _line(
+                "ZL-1",
+                "1#转炉（20吨）",
+                E.CONVERTER,
+                20,
+                "t",
+                1998,
+                size=(20, "t"),
+                product=G.CARBON_STEEL,
+            ),
+            _line(
+                "ZL-2",
+                "2#转炉（60吨）",
+                E.CONVERTER,
+                60,
+                "t",
+                2009,
+                size=(60, "t"),
+                product=G.CARBON_STEEL,
+            ),
+            _line(
+                "ZJ-1", "1#棒材生产线", E.ROLLING_MILL, 60, "10kt/a", 2009, product=G.CARBON_STEEL
+            ),
         ),
     ),
     Scripted(
@@ -414,8 +569,26 @@ SCRIPTED: tuple[Scripted, ...] = (
         LICENSED,
         390,
         (
-            _line("GL-1", "1#高炉（300m³）", E.BLAST_FURNACE, 300, "m3", 2001),
-            _line("SJ-1", "1#烧结机（36m²）", E.SINTERING_MACHINE, 36, "m2", 2001),
+            _line(
+                "GL-1",
+                "1#高炉（300m³）",
+                E.BLAST_FURNACE,
+                300,
+                "m3",
+                2001,
+                size=(300, "m3"),
+                product=G.PIG_IRON,
+            ),
+            _line(
+                "SJ-1",
+                "1#烧结机（36m²）",
+                E.SINTERING_MACHINE,
+                36,
+                "m2",
+                2001,
+                size=(36, "m2"),
+                product=G.SINTER,
+            ),
         ),
     ),
     Scripted(
@@ -434,8 +607,13 @@ SCRIPTED: tuple[Scripted, ...] = (
                 "t",
                 2012,
                 "以废钢为原料熔炼钢坯，轧制建筑用螺纹钢。",
+                size=(10, "t"),
+                process=P.MEDIUM_FREQUENCY,
+                product=G.CARBON_STEEL,
             ),
-            _line("ZJ-1", "1#小型棒材轧机", E.ROLLING_MILL, 15, "10kt/a", 2012),
+            _line(
+                "ZJ-1", "1#小型棒材轧机", E.ROLLING_MILL, 15, "10kt/a", 2012, product=G.CARBON_STEEL
+            ),
         ),
         notes="未办理环评、排污许可等合法手续。",
     ),
@@ -447,8 +625,28 @@ SCRIPTED: tuple[Scripted, ...] = (
         LICENSED,
         1250,
         (
-            _line("DJ-1", "1#90kA预焙电解槽系列", E.ALUMINIUM_CELL, 90, "kA", 1997),
-            _line("DJ-2", "2#300kA预焙电解槽系列", E.ALUMINIUM_CELL, 300, "kA", 2010),
+            _line(
+                "DJ-1",
+                "1#90kA预焙电解槽系列",
+                E.ALUMINIUM_CELL,
+                90,
+                "kA",
+                1997,
+                size=(90, "kA"),
+                process=P.PREBAKED,
+                product=G.ALUMINIUM,
+            ),
+            _line(
+                "DJ-2",
+                "2#300kA预焙电解槽系列",
+                E.ALUMINIUM_CELL,
+                300,
+                "kA",
+                2010,
+                size=(300, "kA"),
+                process=P.PREBAKED,
+                product=G.ALUMINIUM,
+            ),
         ),
     ),
     Scripted(
@@ -458,7 +656,39 @@ SCRIPTED: tuple[Scripted, ...] = (
         BELOW,
         LICENSED,
         85,
-        (_line("MK-1", "一号井", E.COAL_MINE, 6, "10kt/a", 1995),),
+        (
+            _line(
+                "MK-1",
+                "一号井",
+                E.COAL_MINE,
+                6,
+                "10kt/a",
+                1995,
+                process=P.UNDERGROUND,
+                product=G.COAL,
+            ),
+        ),
+    ),
+    Scripted(
+        "3041",
+        WEST,
+        "城西区晶华玻璃有限公司",
+        BELOW,
+        LICENSED,
+        92,
+        (
+            _line(
+                "BL-1",
+                "1#平拉玻璃生产线",
+                E.GLASS_FURNACE,
+                150,
+                "t/d",
+                1997,
+                size=(150, "t/d"),
+                process=P.DRAWN_SHEET,
+                product=G.FLAT_GLASS,
+            ),
+        ),
     ),
 )
 
@@ -543,6 +773,17 @@ def _cap_text(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+def _size_and_process(equip: Equip, capacity: float, kind: int) -> tuple[Decimal | None, str]:
+    """The size and process of a generated line of capacity `capacity` and label `kind`."""
+    if equip.label_kinds:
+        size, process = equip.label_kinds[kind]
+        return Decimal(str(size)), process
+    if not equip.size_unit:
+        return None, equip.process
+    size = equip.size_of[capacity] if equip.size_of is not None else capacity
+    return Decimal(str(size)), equip.process
+
+
 @dataclass
 class _Builder:
     rng: random.Random
@@ -601,16 +842,25 @@ class _Builder:
             pair_size = rng.choice(sizes)
             for _i in range(rng.randint(low, high)):
                 n = numbers[equip.type] = numbers.get(equip.type, 0) + 1
-                capacity = Decimal(str(pair_size if equip.same_size else rng.choice(sizes)))
-                label = rng.choice(equip.labels.split("|"))
+                value = pair_size if equip.same_size else rng.choice(sizes)
+                capacity = Decimal(str(value))
+                labels = equip.labels.split("|")
+                kind = rng.randrange(len(labels))
+                size, process = _size_and_process(equip, value, kind)
                 lines.append(
                     LinePlan(
                         code=f"{LINE_PREFIX[equip.type]}-{n}",
-                        name=label.format(n=n, cn=CHINESE_NUMERALS[n - 1], cap=_cap_text(capacity)),
+                        name=labels[kind].format(
+                            n=n, cn=CHINESE_NUMERALS[n - 1], cap=_cap_text(capacity)
+                        ),
                         equipment_type=equip.type,
                         capacity=capacity,
                         capacity_unit=equip.unit,
                         commissioning_year=rng.randint(1995, 2022),
+                        size=size,
+                        size_unit=equip.size_unit if size is not None else "",
+                        process=process,
+                        product=rng.choice(equip.products) if equip.products else "",
                     )
                 )
         return lines
