@@ -1017,6 +1017,7 @@ class LoadResult:
     licenses: Counts
     logins: list[LoginRow]
     password: str = PASSWORD
+    screening: dict = field(default_factory=dict)
 
 
 def _sync(
@@ -1215,6 +1216,8 @@ def load(plan: Plan | None = None) -> LoadResult:
 
     by_name = {obj.name: obj for obj in enterprises.values()}
     logins = _load_people(plan, regions, departments, by_name)
+    from phaseout.screening import demo as screening_demo
+
     return LoadResult(
         regions=len(regions),
         departments=len(departments),
@@ -1222,6 +1225,7 @@ def load(plan: Plan | None = None) -> LoadResult:
         lines=line_counts,
         licenses=license_counts,
         logins=logins,
+        screening=screening_demo.load(),
     )
 
 
@@ -1234,6 +1238,22 @@ def _width(text: str) -> int:
 
 def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
+
+
+def _screening_line(summary: dict) -> str:
+    if not summary:
+        return ""
+    enterprises = sum(row["total"] for row in summary["coverage"])
+    missing = sum(row["missing_data"] for row in summary["coverage"])
+    return _(
+        "2025年度排查已运行：%(rules)d 条规则，%(findings)d 项不达标，"
+        "%(enterprises)d 家企业中 %(missing)d 家缺检测数据。"
+    ) % {
+        "rules": summary["rules"],
+        "findings": summary["findings"],
+        "enterprises": enterprises,
+        "missing": missing,
+    }
 
 
 def format_report(result: LoadResult, url: str = "http://127.0.0.1:8000/") -> str:
@@ -1255,6 +1275,7 @@ def format_report(result: LoadResult, url: str = "http://127.0.0.1:8000/") -> st
                 counted(_("证照"), result.licenses),
             ]
         ),
+        _screening_line(result.screening),
         "",
         _("演示账号（口令相同）：%(password)s") % {"password": result.password},
         "",

@@ -41,7 +41,12 @@ def record_unlined_enterprises(campaign: ScreeningCampaign, scope: sql.Scope) ->
 
 def compute(campaign: ScreeningCampaign, scope: sql.Scope) -> list[dict]:
     """One row per region and industry, ordered by codes; figures are enterprise counts."""
-    has_finding = Exists(Finding.objects.filter(campaign=campaign, enterprise=OuterRef("pk")))
+    # Restricted-category items (限制类) are not backward capacity; they feed the price rules.
+    has_finding = Exists(
+        Finding.objects.filter(campaign=campaign, enterprise=OuterRef("pk")).exclude(
+            category="restricted"
+        )
+    )
     has_gap = Exists(DataGap.objects.filter(campaign=campaign, enterprise=OuterRef("pk")))
     rows = (
         enterprises_in_scope(scope)
