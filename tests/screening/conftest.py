@@ -6,7 +6,8 @@ import datetime
 
 import pytest
 
-from phaseout.registry.models import ProductionLine
+from phaseout.registry.choices import LicenseKind
+from phaseout.registry.models import License, ProductionLine
 from phaseout.screening import services
 
 AS_OF = datetime.date(2025, 12, 31)
@@ -66,3 +67,18 @@ def run_campaign(campaign, county_officer, failing_kiln):
     services.run_campaign(campaign, by=county_officer)
     campaign.refresh_from_db()
     return campaign
+
+
+@pytest.fixture
+def licensed(east_enterprise):
+    """城东水泥 holds a valid license of every kind, so only its lines' figures can fail it."""
+    for kind in LicenseKind.values:
+        License.objects.create(
+            enterprise=east_enterprise,
+            kind=kind,
+            number=f"{kind}-001",
+            valid_from=datetime.date(2020, 1, 1),
+            valid_until=datetime.date(2030, 12, 31),
+            status="valid",
+        )
+    return east_enterprise
