@@ -1,0 +1,1 @@
+"""Screening pages (排查), split by sub-domain: campaigns, findings, measurements."""
