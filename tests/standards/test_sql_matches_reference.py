@@ -75,6 +75,17 @@ def limit_rules(draw):
                 **factor,
             }
         )
+    criteria = []
+    if draw(st.booleans()):
+        # A limit for one size class (平板玻璃 500–800 t/d, 电弧炉 ≥70 t …).
+        criteria.append(
+            {
+                "field": "size",
+                "op": draw(st.sampled_from(["gt", "lte"])),
+                "value": 100,
+                "unit": "m3",
+            }
+        )
     oxygen = draw(st.booleans())
     if oxygen:
         corrections.append({"kind": "oxygen", "param": "flue_o2", "reference": 10})
@@ -93,6 +104,7 @@ def limit_rules(draw):
             if not oxygen
             else {"2015-07-01": {"limit": 30, "special": 20}},
             "corrections": corrections,
+            "criteria": criteria,
         }
     )
 

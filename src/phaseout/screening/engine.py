@@ -36,14 +36,14 @@ class Outcome:
     @property
     def needed(self) -> str:
         """What data is missing, for a MISSING outcome."""
-        if self.rule.kind in ("limit", "check"):
-            return self.rule.metric
         unknown = [
             s.data["field"]
             for s in self.verdict.steps
-            if s.code == "criterion" and s.data.get("held") is None
+            if s.code in ("criterion", "scope") and s.data.get("held") is None
         ]
-        return ",".join(unknown)
+        if unknown:
+            return ",".join(unknown)
+        return self.rule.metric or ""
 
 
 def campaign_scope(campaign: ScreeningCampaign) -> sql.Scope:

@@ -334,6 +334,12 @@ class _Reader:
             if kind == "limit":
                 self.level_values(periods, bad)
                 corrections = self.corrections(raw.get("corrections") or [], periods, bad)
+            if raw.get("criteria"):
+                # A limit that depends on the line's size (平板玻璃 by t/d, 电弧炉 by t) applies
+                # only to lines meeting its criteria; a line whose size is unknown is a gap.
+                if subject != "line":
+                    bad("criteria", _("只有以生产线为对象的规则可以按设备属性限定适用范围。"))
+                criteria = self.criteria(raw.get("criteria"), bad, "criteria")
         elif kind == "equipment":
             if subject != "line":
                 bad("subject", _("设备类规则的对象只能是生产线。"))

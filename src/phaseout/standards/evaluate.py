@@ -192,6 +192,29 @@ def evaluate(
     verdict.values_from = period.start
     if not applies(rule, subject):
         return verdict
+    if rule.kind in ("limit", "check") and rule.criteria:
+        unknown = []
+        for criterion in rule.criteria:
+            held = criterion_holds(criterion, subject)
+            if held is False:
+                return verdict  # the rule covers other lines (another size class)
+            if held is None:
+                unknown.append(criterion)
+        for criterion in rule.criteria:
+            verdict.step(
+                "scope",
+                field=criterion.field,
+                op=criterion.op,
+                bound=list(criterion.value)
+                if isinstance(criterion.value, tuple)
+                else criterion.value,
+                unit=criterion.unit,
+                held=None if criterion in unknown else True,
+                actual=_attribute(subject, criterion.field),
+            )
+        if unknown:
+            verdict.outcome = MISSING
+            return verdict
     if rule.kind == "limit":
         _limit(rule, subject, period.values, verdict, window)
     elif rule.kind == "check":

@@ -173,12 +173,20 @@ def evaluate_rule(
         _in("l.process", applies.processes, sql)
         _in("l.product", applies.products, sql)
     # What fails, or cannot be judged.
-    if rule.kind == "limit":
-        value, threshold = _limit_expressions(rule, scope.as_of, line_subject)
-        op = ">" if rule.direction == "max" else "<"
-        sql.add(f" AND (m0.id IS NULL OR {value} {op} {threshold})")
-    elif rule.kind == "check":
-        sql.add(f" AND (m0.id IS NULL OR m0.val = {_lit(0)})")
+    if rule.kind in ("limit", "check"):
+        unknown = "1 = 0"
+        for criterion in rule.criteria:
+            # A limit for one size class: lines known to be in another class are not covered.
+            sql.add(f" AND {_not_known_false(criterion, sql)}")
+        if rule.criteria:
+            unknown = " OR ".join(f"({_unknown(c)})" for c in rule.criteria)
+        if rule.kind == "limit":
+            value, threshold = _limit_expressions(rule, scope.as_of, line_subject)
+            op = ">" if rule.direction == "max" else "<"
+            failing = f"{value} {op} {threshold}"
+        else:
+            failing = f"m0.val = {_lit(0)}"
+        sql.add(f" AND ({unknown} OR m0.id IS NULL OR {failing})")
     elif rule.kind == "equipment":
         for criterion in rule.criteria:
             sql.add(f" AND {_not_known_false(criterion, sql)}")
@@ -338,3 +346,20 @@ def _not_known_false(criterion: Criterion, sql: _Sql) -> str:
     sql.params.extend(compatible)
     # Parameters are consumed in text order: the known-true parts come first, then the list.
     return f"({' OR '.join(known)} OR {column} IS NULL OR {unit_column} NOT IN ({marks}))"
+
+
+def _unknown(criterion: Criterion) -> str:
+    """SQL true when the line lacks what the criterion reads (evaluate.criterion_holds is None).
+
+    Only literals, no parameters: it is placed after parameterised text."""
+    if criterion.field in ("process", "product"):
+        return f"l.{criterion.field} = ''"
+    if criterion.field == "commissioning_year":
+        return "l.commissioning_year IS NULL"
+    column, unit_column = (
+        ("l.size", "l.size_unit")
+        if criterion.field == "size"
+        else ("l.capacity", "l.capacity_unit")
+    )
+    marks = ", ".join(f"'{unit}'" for unit in units.compatible(criterion.unit))
+    return f"{column} IS NULL OR {unit_column} NOT IN ({marks})"
