@@ -9,6 +9,21 @@ def test_schema_validates_without_warnings(db, tmp_path):
     text = target.read_text(encoding="utf-8")
     for path in ("/api/enterprises/", "/api/lines/", "/api/licenses/", "/api/industries/"):
         assert f"{path}:" in text
+    for path in (
+        "/api/measurements/",
+        "/api/inspections/",
+        "/api/campaigns/",
+        "/api/campaigns/{id}/run/",
+        "/api/campaigns/{id}/coverage/",
+        "/api/campaigns/{id}/gaps/",
+        "/api/campaigns/{id}/what-if/",
+        "/api/findings/",
+        "/api/local-rules/",
+        "/api/local-rules/{id}/status/",
+        "/api/catalogue-rules/",
+        "/api/catalogue-rules/{rule_id}/",
+    ):
+        assert f"{path}:" in text
     assert "/api/regions/:" in text
     assert "/api/departments/:" in text
     assert "status_display" in text

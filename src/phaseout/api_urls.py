@@ -4,9 +4,13 @@ from rest_framework.routers import DefaultRouter
 
 from phaseout.regions.api import register as register_regions
 from phaseout.registry.api import register as register_registry
+from phaseout.screening.api import register as register_screening
+from phaseout.standards.api import register as register_standards
 
 router = DefaultRouter()
 register_regions(router)
 register_registry(router)
+register_screening(router)
+register_standards(router)
 
 urlpatterns = router.urls

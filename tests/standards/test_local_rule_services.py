@@ -7,19 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from phaseout.core.errors import ProcedureError
 from phaseout.standards import services
 from phaseout.standards.models import LocalRule, LocalRuleStatus
-
-STRICTER = {
-    "description": "水泥熟料单位产品综合能耗（城东区从严）",
-    "reference": "城东区人民政府通告第1号",
-    "dimension": "ENERGY",
-    "kind": "limit",
-    "confidence": "R",
-    "last_reviewed": "2026-01-15",
-    "metric": "clinker_comprehensive_energy",
-    "unit": "kgce/t",
-    "applies_to": {"industries": ["3011"], "equipment": ["cement_kiln"]},
-    "values": {"2026-01-01": {"limit": 112, "entry": 105}},
-}
+from tests.standards.conftest import STRICTER
 
 
 def make(officer, region, **overrides):

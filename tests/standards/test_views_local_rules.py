@@ -8,7 +8,7 @@ from django.urls import reverse
 from phaseout.standards import services
 from phaseout.standards.models import LocalRule
 from tests.conftest import login
-from tests.standards.test_local_rule_services import STRICTER
+from tests.standards.conftest import STRICTER
 
 
 def form_data(region, **overrides):
@@ -20,17 +20,6 @@ def form_data(region, **overrides):
     }
     data.update(overrides)
     return data
-
-
-@pytest.fixture
-def local(county_officer, jurisdiction):
-    return services.create_local_rule(
-        by=county_officer,
-        region=jurisdiction["east"],
-        rule_id="local.clinker-energy",
-        supersedes="gb16780-2021.clinker-energy",
-        definition=STRICTER,
-    )
 
 
 def test_an_officer_makes_a_rule_from_yaml(client, county_officer, jurisdiction):
