@@ -113,7 +113,7 @@ def test_a_window_ending_after_the_as_of_date_is_a_form_error(client, county_off
 
 
 @pytest.mark.parametrize("who", ["city_leader", "city_auditor", "enterprise_user"])
-def test_who_may_not_open_a_campaign(request, client, who):
+def test_who_may_not_open_a_campaign(db, request, client, who):
     response = login(client, request.getfixturevalue(who)).get(reverse("screening:campaign-create"))
     assert response.status_code == 403
 
@@ -274,3 +274,15 @@ def test_a_broken_draft_file_is_a_form_error(client, county_officer, campaign):
 def test_who_may_not_test_drafts(request, client, campaign, who, status):
     response = login(client, request.getfixturevalue(who)).get(url("campaign-whatif", campaign))
     assert response.status_code == status
+
+
+def test_bad_query_strings_do_not_fail_the_page(client, county_officer, run_campaign):
+    login(client, county_officer)
+    for query in (
+        {"page": "abc", "gaps_page": "-1"},
+        {"dimension": "<script>", "unverified": "maybe", "category": "x"},
+        {"q": "\x00", "page": "99999"},
+    ):
+        assert client.get(url("campaign-detail", run_campaign), query).status_code == 200
+    assert client.get("/screening/", {"region": "zz", "year": "x"}).status_code == 200
+    assert client.get("/api/findings/", {"dimension": "x"}).status_code in (200, 400)

@@ -172,7 +172,7 @@ def test_the_import_page_imports_a_good_file(client, county_officer, kiln):
 
 
 @pytest.mark.parametrize("who", ["city_leader", "city_auditor", "enterprise_user"])
-def test_who_may_not_import(request, client, who):
+def test_who_may_not_import(db, request, client, who):
     response = login(client, request.getfixturevalue(who)).get(
         reverse("screening:measurement-import")
     )

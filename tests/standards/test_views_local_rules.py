@@ -66,7 +66,7 @@ def test_another_countys_region_is_not_a_choice(client, county_officer, jurisdic
 
 
 @pytest.mark.parametrize("who", ["city_leader", "city_auditor", "enterprise_user"])
-def test_who_may_not_make_one(request, client, who):
+def test_who_may_not_make_one(db, request, client, who):
     response = login(client, request.getfixturevalue(who)).get(
         reverse("standards:localrule-create")
     )
