@@ -49,13 +49,31 @@ def test_rule_ids_are_unique_and_prefixed_by_their_family(shipped):
     assert {path: prefixes for path, prefixes in by_file.items() if len(prefixes) != 1} == {}
 
 
-def test_a_rule_in_force_today_has_a_unit_the_metric_converts_to(shipped):
+def test_every_dimension_has_rules(shipped):
+    rules, _problems = shipped
+    assert {rule.dimension for rule in rules} == set(catalog.DIMENSIONS)
+
+
+def test_every_limit_is_written_in_a_unit_its_metric_converts_to(shipped):
     from phaseout.standards import units
 
     rules, _problems = shipped
     for rule in rules:
         if rule.kind == "limit":
             assert units.factor(rule.unit, rule.metric_unit) > 0, rule.id
+
+
+def test_the_flat_glass_emission_rule_ended_with_gb26453_2022(shipped):
+    rules, _problems = shipped
+    rule = {r.id: r for r in rules}["gb26453-2011.furnace-pm"]
+    assert rule.in_force(datetime.date(2022, 12, 31))
+    assert not rule.in_force(datetime.date(2023, 1, 1))
+
+
+def test_u_rules_are_flagged_unverified(shipped):
+    rules, _problems = shipped
+    unverified = [r for r in rules if r.confidence == "U"]
+    assert unverified and not any(r.verified for r in unverified)
 
 
 # — broken files —
