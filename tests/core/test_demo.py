@@ -197,7 +197,7 @@ def test_production_and_safety_licenses_where_the_law_asks(output):
         (EquipmentType.CONVERTER, 20, "t"),
         (EquipmentType.BLAST_FURNACE, 300, "m3"),
         (EquipmentType.ALUMINIUM_CELL, 90, "kA"),
-        (EquipmentType.COAL_MINE, 6, "10kt/a"),
+        (EquipmentType.COAL_MINE, 3, "10kt/a"),
     ],
 )
 def test_plainly_backward_lines_exist(output, equipment, capacity, unit):

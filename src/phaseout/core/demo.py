@@ -15,7 +15,8 @@ license numbers only have the shape of real ones.
 Some lines are plainly backward so that screening has work: a 20 t converter, a shaft kiln, a
 Φ2.2 m cement mill, a wet-process kiln, a 300 m³ blast furnace, an induction furnace making
 construction steel, a 90 kA aluminium cell series, a drawn-sheet (平拉) glass line, a coal mine of
-6 万吨/年, and a clinker line over its energy limit. They are the scripted lines, written out with
+3 万吨/年 (the first of the 13 classes of 安监总煤监〔2014〕44号), and a clinker line over its
+energy limit. They are the scripted lines, written out with
 their equipment size, process and product; the generated lines carry theirs too, and none of
 them falls into an eliminated category.
 """
@@ -661,7 +662,7 @@ SCRIPTED: tuple[Scripted, ...] = (
                 "MK-1",
                 "一号井",
                 E.COAL_MINE,
-                6,
+                3,
                 "10kt/a",
                 1995,
                 process=P.UNDERGROUND,
@@ -725,7 +726,14 @@ CHINESE_NUMERALS = "一二三四五六七八九十"
 DISCHARGE_ISSUER = "示范市生态环境局"
 PRODUCTION_ISSUER = "示范省市场监督管理局"
 # Production-license product units, in the shape of 全国工业产品生产许可证 numbers (invented).
-PRODUCTION_UNITS = {"3011": "XK08-001", "3041": "XK08-002", "2221": "XK16-001", "2223": "XK16-002"}
+# 工业产品生产许可证 units; 3130 because the catalogue requires a licence for 建筑用钢筋.
+PRODUCTION_UNITS = {
+    "3011": "XK08-001",
+    "3041": "XK08-002",
+    "3130": "XK05-001",
+    "2221": "XK16-001",
+    "2223": "XK16-002",
+}
 SAFETY_LICENSES = {  # industry prefix → (certificate word, issuer)
     "06": ("MK", "国家矿山安全监察局示范局"),
     "2672": ("YH", "示范省应急管理厅"),
@@ -866,7 +874,7 @@ class _Builder:
         return lines
 
     def licenses(self, industry_code: str, credit_code: str, standing: str) -> list[LicensePlan]:
-        """Discharge permits for most; production licenses for cement, glass and paper; safety
+        """Discharge permits for most; production licenses for cement, glass, rebar and paper; safety
         licenses for coal mines and fireworks. An enterprise lacking procedures has none."""
         if standing == LACKING:
             return []

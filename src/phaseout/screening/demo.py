@@ -24,7 +24,7 @@ from phaseout.screening import services
 from phaseout.screening.models import Measurement, ScreeningCampaign
 from phaseout.standards import sql
 from phaseout.standards.catalog import national
-from phaseout.standards.evaluate import Subject, applies
+from phaseout.standards.evaluate import Subject, applies, criterion_holds
 
 SEED = "20260101-screening"
 NOTE = "演示数据"
@@ -65,8 +65,19 @@ def _subject(line: ProductionLine | None, enterprise: Enterprise) -> Subject:
         equipment_type=line.equipment_type,
         process=line.process,
         product=line.product,
+        size=None if line.size is None else float(line.size),
+        size_unit=line.size_unit,
+        capacity=float(line.capacity),
+        capacity_unit=line.capacity_unit,
         commissioning_year=line.commissioning_year,
         **common,
+    )
+
+
+def _covers(rule, subject: Subject) -> bool:
+    """The rule applies to the subject, and the subject is in its size class, if it has one."""
+    return applies(rule, subject) and all(
+        criterion_holds(c, subject) is not False for c in rule.criteria
     )
 
 
@@ -93,7 +104,7 @@ def plan_readings(enterprises: list[Enterprise]) -> list[PlannedReading]:
                 continue
             subject = _subject(line, enterprise)
             for rule in rules:
-                if rule.subject != "line" or not applies(rule, subject):
+                if rule.subject != "line" or not _covers(rule, subject):
                     continue
                 limit = rule.period_on(AS_OF).values["limit"]
                 share = (
