@@ -31,6 +31,7 @@ NOTE = "演示数据"
 YEAR = 2025
 AS_OF = datetime.date(2025, 12, 31)
 CAMPAIGN_NAME = "示范市2025年度落后产能综合标准排查"
+COUNTY_CAMPAIGN_NAME = "城东区2025年度落后产能排查"
 
 # (enterprise name, line code or None, metric) → value: the scripted failures.
 SCRIPTED = {
@@ -166,10 +167,16 @@ def load() -> dict:
             )
             for p in planned
         )
-    admin = get_user_model().objects.get(username="admin")
-    campaign = ScreeningCampaign.objects.filter(name=CAMPAIGN_NAME, region=city).first()
+    users = get_user_model().objects
+    # The city's campaign, run by the administrator, and 城东区's own, run by its officer (a
+    # county officer sees the campaigns of the county, not the city's).
+    east = Region.objects.get(code="990102")
+    _run(east, COUNTY_CAMPAIGN_NAME, users.get(username="east_officer"))
+    return _run(city, CAMPAIGN_NAME, users.get(username="admin"))
+
+
+def _run(region: Region, name: str, by) -> dict:
+    campaign = ScreeningCampaign.objects.filter(name=name, region=region).first()
     if campaign is None:
-        campaign = services.create_campaign(
-            by=admin, region=city, name=CAMPAIGN_NAME, year=YEAR, as_of=AS_OF
-        )
-    return services.run_campaign(campaign, by=admin)
+        campaign = services.create_campaign(by=by, region=region, name=name, year=YEAR, as_of=AS_OF)
+    return services.run_campaign(campaign, by=by)
