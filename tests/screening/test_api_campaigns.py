@@ -185,8 +185,11 @@ def test_a_broken_draft_is_a_400(client, county_officer, campaign):
     assert response.status_code == 400 and "local_rules" in response.json()
 
 
-@pytest.mark.parametrize(("who", "status"), [("city_leader", 403), ("other_county_officer", 404)])
-def test_who_may_not_run_a_what_if(request, client, campaign, who, status):
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("city_leader", 200), ("city_auditor", 403), ("other_county_officer", 404)],
+)
+def test_who_may_run_a_what_if(request, client, campaign, who, status):
     response = login(client, request.getfixturevalue(who)).post(
         detail(campaign, "what-if/"), {"yaml": DRAFT}, content_type="application/json"
     )

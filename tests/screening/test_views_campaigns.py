@@ -269,11 +269,19 @@ def test_a_broken_draft_file_is_a_form_error(client, county_officer, campaign):
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("other_county_officer", 404), ("city_leader", 403), ("enterprise_user", 404)],
+    [("other_county_officer", 404), ("city_auditor", 403), ("enterprise_user", 404)],
 )
 def test_who_may_not_test_drafts(request, client, campaign, who, status):
     response = login(client, request.getfixturevalue(who)).get(url("campaign-whatif", campaign))
     assert response.status_code == status
+
+
+def test_a_leader_may_test_drafts_but_not_run_the_campaign(client, city_leader, campaign):
+    """测算 writes nothing; the leading group sets exit targets from it (30号文 十九)."""
+    login(client, city_leader)
+    assert client.get(url("campaign-whatif", campaign)).status_code == 200
+    page = client.get(url("campaign-detail", campaign))
+    assert page.context["can_what_if"] and not page.context["can_run"]
 
 
 def test_bad_query_strings_do_not_fail_the_page(client, county_officer, run_campaign):

@@ -113,7 +113,7 @@ def test_a_broken_draft_is_a_validation_error_listing_its_problems():
         parse_drafts("{: not yaml")
 
 
-@pytest.mark.parametrize("who", ["city_leader", "city_auditor", "other_county_officer"])
+@pytest.mark.parametrize("who", ["city_auditor", "other_county_officer", "enterprise_user"])
 def test_who_may_not_run_a_what_if(request, who, campaign):
     with pytest.raises(PermissionDenied):
         what_if(campaign, drafts=parse_drafts(DRAFT), by=request.getfixturevalue(who))

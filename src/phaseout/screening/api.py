@@ -585,12 +585,14 @@ class CampaignViewSet(
         methods=["post"],
         url_path="what-if",
         parser_classes=[parsers.JSONParser, YAMLTextParser],
+        # A POST that writes nothing: services.require_what_if decides (officers and leaders).
+        permission_classes=[permissions.IsAuthenticated],
     )
     def what_if(self, request, pk=None):
         """测算: screen the campaign with draft rules and report what would become backward.
         Nothing is written. Body: JSON ``{"yaml": "...", "local_rules": [id, …]}``, or the
         YAML file itself with ``Content-Type: application/yaml``."""
-        campaign = self._writable()
+        campaign = self.get_object()  # what_if checks who may (officers and leaders)
         body = WhatIfSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         drafts = []

@@ -42,6 +42,21 @@ def require_screening(user, region: Region) -> Scope:
     return scope
 
 
+def require_what_if(user, region: Region) -> Scope:
+    """测算 writes nothing: the screening officers and the leaders (领导小组, who set the exit
+    targets from it) may run it inside their own region."""
+    from phaseout.regions.choices import Role
+
+    scope = Scope.of(user)
+    if scope.everything:
+        return scope
+    if not (scope.keeps_registry or scope.role == Role.LEADER):
+        raise PermissionDenied(_("只有排查部门经办人员和领导可以进行测算。"))
+    if not scope.can_read_region(region):
+        raise PermissionDenied(_("%(region)s 不在您的管辖范围内。") % {"region": region.name})
+    return scope
+
+
 # — measurements —
 
 

@@ -27,7 +27,7 @@ from phaseout.registry.choices import CapacityUnit
 from phaseout.registry.models import Enterprise, ProductionLine
 from phaseout.screening.engine import campaign_rules, campaign_scope, screen
 from phaseout.screening.models import ScreeningCampaign
-from phaseout.screening.services import require_screening
+from phaseout.screening.services import require_what_if
 from phaseout.standards import sql
 from phaseout.standards.catalog import CatalogError, Rule, read_rules
 from phaseout.standards.evaluate import FAIL
@@ -197,7 +197,7 @@ def _failures(scope: sql.Scope, applicable: list[Applicable]):
 
 def what_if(campaign: ScreeningCampaign, *, drafts: list[Rule], by) -> WhatIfReport:
     """测算: the campaign's scope under the rules in force and with the drafts; no writes."""
-    require_screening(by, campaign.region)
+    require_what_if(by, campaign.region)
     scope = campaign_scope(campaign)
     now_rules = campaign_rules(campaign)
     with_drafts = draft_rules(campaign, drafts)

@@ -121,6 +121,7 @@ class CampaignDetailView(LoginRequiredMixin, DetailView):
             finding_page=finding_page,
             gap_page=gap_page,
             can_run=scope_ok and _may_screen(user, campaign),
+            can_what_if=_may_what_if(user, campaign),
         )
         return context
 
@@ -128,6 +129,14 @@ class CampaignDetailView(LoginRequiredMixin, DetailView):
 def _may_screen(user, campaign) -> bool:
     try:
         services.require_screening(user, campaign.region)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _may_what_if(user, campaign) -> bool:
+    try:
+        services.require_what_if(user, campaign.region)
     except PermissionDenied:
         return False
     return True
@@ -226,8 +235,7 @@ class WhatIfView(LoginRequiredMixin, View):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.campaign = scoped_campaign(request, kwargs["pk"])
-        require_screener(request.user)
-        services.require_screening(request.user, self.campaign.region)
+        services.require_what_if(request.user, self.campaign.region)
         self.drafts = list(
             local_rules_touching(self.campaign.region, (LocalRuleStatus.DRAFT,)).filter(
                 pk__in=_visible_local_rules(request.user)
