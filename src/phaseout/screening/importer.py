@@ -23,10 +23,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -45,14 +43,13 @@ from phaseout.registry.ledger.columns import (
 from phaseout.registry.ledger.reader import (
     CHUNK,
     MAX_INFLATION,
-    OLE_MAGIC,
-    ZIP_MAGIC,
     Source,
     _calamine_rows,
     _guarded,
     _guarded_csv,
     as_source,
     detect_encoding,
+    iter_file,
 )
 from phaseout.registry.ledger.report import LedgerError
 from phaseout.registry.models import Enterprise, ProductionLine
@@ -200,54 +197,8 @@ def import_measurements(
 
 
 def _tables(source: Source, report: MeasurementImportReport) -> Iterator[_Table]:
-    limit = settings.LEDGER_MAX_BYTES
-    if source.size > limit:
-        report.error(
-            source.name,
-            None,
-            None,
-            _("文件大小为%(size)s，超过上限%(limit)s，请分成几个文件导入。")
-            % {"size": filesizeformat(source.size), "limit": filesizeformat(limit)},
-        )
-        return
-    if source.size == 0:
-        report.error(source.name, None, None, _("文件为空。"))
-        return
-    with source.open() as fh:
-        magic = fh.read(8)
-        fh.seek(0)
-        ext = source.extension
-        if magic.startswith(OLE_MAGIC):
-            report.error(
-                source.name,
-                None,
-                None,
-                _(
-                    "这是旧版Excel（.xls）文件或加了密码的工作簿：请在Excel中取消密码，"
-                    "另存为“Excel工作簿（*.xlsx）”后再导入。"
-                ),
-            )
-        elif ext == ".xlsx" and magic.startswith(ZIP_MAGIC):
-            yield from _xlsx_tables(source, fh, report)
-        elif ext == ".xlsx":
-            report.error(source.name, None, None, _("该文件不是有效的XLSX工作簿。"))
-        elif ext == ".csv" and magic.startswith(ZIP_MAGIC):
-            report.error(
-                source.name,
-                None,
-                None,
-                _("扩展名是.csv，但内容是Excel工作簿：请另存为CSV，或把扩展名改为.xlsx。"),
-            )
-        elif ext == ".csv":
-            yield from _csv_tables(source, fh, report)
-        else:
-            report.error(
-                source.name,
-                None,
-                None,
-                _("不支持的文件类型“%(ext)s”：请使用.xlsx工作簿或.csv文件。")
-                % {"ext": ext or _("无扩展名")},
-            )
+    """The file checks are the ledger's (size, content matching the extension)."""
+    return iter_file(source, report, xlsx=_xlsx_tables, csv=_csv_tables)
 
 
 def _xlsx_tables(source: Source, fh: IO[bytes], report) -> Iterator[_Table]:

@@ -122,6 +122,15 @@ class Table:
 
 def iter_tables(source: Source, report: ImportReport) -> Iterator[Table]:
     """The tables of one file. Consume each table's rows before asking for the next table."""
+    return iter_file(source, report, xlsx=_xlsx_tables, csv=_csv_tables)
+
+
+def iter_file(source: Source, report, *, xlsx, csv) -> Iterator:
+    """Check one uploaded file (size, and whether its content is what its extension says) and
+    hand it to the XLSX or CSV reader; every refusal is reported against the file.
+
+    ``xlsx`` and ``csv`` are ``(source, fh, report) -> Iterator``: the ledger's table readers,
+    or another import's (screening's measurements) on the same checks."""
     limit = settings.LEDGER_MAX_BYTES
     if source.size > limit:
         # Checked before a single byte is read (settings.LEDGER_MAX_BYTES).
@@ -152,7 +161,7 @@ def iter_tables(source: Source, report: ImportReport) -> Iterator[Table]:
             )
         elif ext == ".xlsx":
             if magic.startswith(ZIP_MAGIC):
-                yield from _xlsx_tables(source, fh, report)
+                yield from xlsx(source, fh, report)
             else:
                 report.error(
                     source.name,
@@ -169,7 +178,7 @@ def iter_tables(source: Source, report: ImportReport) -> Iterator[Table]:
                     _("扩展名是.csv，但内容是Excel工作簿：请另存为CSV，或把扩展名改为.xlsx。"),
                 )
             else:
-                yield from _csv_tables(source, fh, report)
+                yield from csv(source, fh, report)
         else:
             report.error(
                 source.name,
