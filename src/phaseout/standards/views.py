@@ -16,11 +16,12 @@ from django.views.generic import DetailView, ListView
 from phaseout.core.errors import ProcedureError
 from phaseout.regions.scope import Scope
 from phaseout.registry.views.base import ServiceFormView
+from phaseout.screening.choices import Dimension
 from phaseout.standards import services
 from phaseout.standards.catalog import CONFIDENCE, DIMENSIONS, KINDS, national
 from phaseout.standards.forms import LocalRuleForm, StatusForm, definition_text
 from phaseout.standards.models import LocalRuleStatus
-from phaseout.standards.presentation import rule_card
+from phaseout.standards.presentation import kind_label, rule_card
 from phaseout.standards.scoping import local_rules
 
 
@@ -46,8 +47,8 @@ class CatalogueView(LoginRequiredMixin, View):
             {
                 "rules": [rule_card(rule) for rule in rules],
                 "filters": filters,
-                "dimensions": DIMENSIONS,
-                "kinds": KINDS,
+                "dimensions": [(d, Dimension(d).label) for d in DIMENSIONS],
+                "kinds": [(k, kind_label(k)) for k in KINDS],
                 "confidences": CONFIDENCE,
                 "can_keep": services.can_keep_local_rules(request.user),
             },
