@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 @dataclass(frozen=True)
@@ -22,49 +23,49 @@ class Unit:
     code: str
     quantity: str
     factor: float  # multiply by this to get the quantity's base unit
-    label: str
+    label: str  # translatable (gettext_lazy)
 
 
 _UNITS = (
     # 单位产品综合能耗 (coal equivalent per tonne of product)
-    Unit("kgce/t", "coal_per_mass", 1.0, "千克标准煤/吨"),
-    Unit("tce/t", "coal_per_mass", 1000.0, "吨标准煤/吨"),
-    Unit("kgce/Adt", "coal_per_mass", 1.0, "千克标准煤/风干吨"),
+    Unit("kgce/t", "coal_per_mass", 1.0, gettext_lazy("千克标准煤/吨")),
+    Unit("tce/t", "coal_per_mass", 1000.0, gettext_lazy("吨标准煤/吨")),
+    Unit("kgce/Adt", "coal_per_mass", 1.0, gettext_lazy("千克标准煤/风干吨")),
     # 平板玻璃: per weight case (重量箱, 50 kg of 2 mm glass)
-    Unit("kgce/wc", "coal_per_case", 1.0, "千克标准煤/重量箱"),
+    Unit("kgce/wc", "coal_per_case", 1.0, gettext_lazy("千克标准煤/重量箱")),
     # 电耗
-    Unit("kWh/t", "power_per_mass", 1.0, "千瓦时/吨"),
-    Unit("MWh/t", "power_per_mass", 1000.0, "兆瓦时/吨"),
-    Unit("kWh/m2", "power_per_area", 1.0, "千瓦时/平方米"),
+    Unit("kWh/t", "power_per_mass", 1.0, gettext_lazy("千瓦时/吨")),
+    Unit("MWh/t", "power_per_mass", 1000.0, gettext_lazy("兆瓦时/吨")),
+    Unit("kWh/m2", "power_per_area", 1.0, gettext_lazy("千瓦时/平方米")),
     # 供电煤耗
-    Unit("gce/kWh", "coal_per_power", 1.0, "克标准煤/千瓦时"),
+    Unit("gce/kWh", "coal_per_power", 1.0, gettext_lazy("克标准煤/千瓦时")),
     # 排放浓度 (标准状态干烟气)
-    Unit("mg/m3", "concentration", 1.0, "毫克/立方米"),
-    Unit("g/m3", "concentration", 1000.0, "克/立方米"),
-    Unit("ug/m3", "concentration", 0.001, "微克/立方米"),
+    Unit("mg/m3", "concentration", 1.0, gettext_lazy("毫克/立方米")),
+    Unit("g/m3", "concentration", 1000.0, gettext_lazy("克/立方米")),
+    Unit("ug/m3", "concentration", 0.001, gettext_lazy("微克/立方米")),
     # 比例、等级
-    Unit("%", "ratio", 1.0, "%"),
-    Unit("bool", "boolean", 1.0, "是/否"),
+    Unit("%", "ratio", 1.0, gettext_lazy("%")),
+    Unit("bool", "boolean", 1.0, gettext_lazy("是/否")),
     # 设备规格与产能
-    Unit("m3", "volume", 1.0, "立方米"),
-    Unit("t", "mass", 1.0, "吨"),
-    Unit("m2", "area", 1.0, "平方米"),
-    Unit("kA", "current", 1.0, "千安"),
-    Unit("A", "current", 0.001, "安"),
-    Unit("m", "length", 1.0, "米"),
-    Unit("mm", "length", 0.001, "毫米"),
-    Unit("t/d", "output_per_day", 1.0, "吨/日"),
-    Unit("kVA", "apparent_power", 1.0, "千伏安"),
-    Unit("MVA", "apparent_power", 1000.0, "兆伏安"),
-    Unit("MW", "power", 1.0, "兆瓦"),
-    Unit("kW", "power", 0.001, "千瓦"),
-    Unit("t/a", "output_per_year", 1.0, "吨/年"),
-    Unit("10kt/a", "output_per_year", 10000.0, "万吨/年"),
-    Unit("wc/a", "cases_per_year", 1.0, "重量箱/年"),
-    Unit("10kwc/a", "cases_per_year", 10000.0, "万重量箱/年"),
+    Unit("m3", "volume", 1.0, gettext_lazy("立方米")),
+    Unit("t", "mass", 1.0, gettext_lazy("吨")),
+    Unit("m2", "area", 1.0, gettext_lazy("平方米")),
+    Unit("kA", "current", 1.0, gettext_lazy("千安")),
+    Unit("A", "current", 0.001, gettext_lazy("安")),
+    Unit("m", "length", 1.0, gettext_lazy("米")),
+    Unit("mm", "length", 0.001, gettext_lazy("毫米")),
+    Unit("t/d", "output_per_day", 1.0, gettext_lazy("吨/日")),
+    Unit("kVA", "apparent_power", 1.0, gettext_lazy("千伏安")),
+    Unit("MVA", "apparent_power", 1000.0, gettext_lazy("兆伏安")),
+    Unit("MW", "power", 1.0, gettext_lazy("兆瓦")),
+    Unit("kW", "power", 0.001, gettext_lazy("千瓦")),
+    Unit("t/a", "output_per_year", 1.0, gettext_lazy("吨/年")),
+    Unit("10kt/a", "output_per_year", 10000.0, gettext_lazy("万吨/年")),
+    Unit("wc/a", "cases_per_year", 1.0, gettext_lazy("重量箱/年")),
+    Unit("10kwc/a", "cases_per_year", 10000.0, gettext_lazy("万重量箱/年")),
     # 海拔与大气压 (GB 16780-2021 海拔修正)
-    Unit("kPa", "pressure", 1.0, "千帕"),
-    Unit("Pa", "pressure", 0.001, "帕"),
+    Unit("kPa", "pressure", 1.0, gettext_lazy("千帕")),
+    Unit("Pa", "pressure", 0.001, gettext_lazy("帕")),
 )
 
 UNITS: dict[str, Unit] = {u.code: u for u in _UNITS}
@@ -143,7 +144,7 @@ def factor(from_unit: str, to_unit: str) -> float:
     if source.quantity != target.quantity:
         raise UnitError(
             _("“%(source)s”不能换算为“%(target)s”：二者计量的不是同一种量。")
-            % {"source": source.label, "target": target.label}
+            % {"source": str(source.label), "target": str(target.label)}
         )
     return source.factor / target.factor
 
@@ -162,4 +163,4 @@ def compatible(unit: str) -> tuple[str, ...]:
 
 def label(unit: str) -> str:
     found = UNITS.get(unit)
-    return found.label if found else unit
+    return str(found.label) if found else unit
