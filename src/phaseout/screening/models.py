@@ -230,6 +230,10 @@ class Finding(models.Model):
                 fields=["campaign", "rule_id", "subject_key"], name="finding_once_per_subject"
             ),
         ]
+        # Coverage asks, per enterprise in scope, whether the campaign found anything.
+        indexes = [
+            models.Index(fields=["campaign", "enterprise"], name="finding_campaign_enterprise")
+        ]
 
     def __str__(self) -> str:
         return f"{self.rule_id} {self.enterprise}"
