@@ -117,10 +117,18 @@ def evaluate_rule(
         partition = "line_id" if line_subject else "enterprise_id"
         for index, metric in enumerate(metrics):
             only_lines = " AND line_id IS NOT NULL" if line_subject else ""
+            # One row per subject: its latest reading (rn = 1), picked by aggregating rather
+            # than by a WHERE rn = 1 the planners cannot estimate. PostgreSQL took that filter
+            # for a few dozen rows and joined every line to the whole CTE in a nested loop;
+            # SQLite builds an automatic index on a grouped CTE but never on a windowed one.
+            # Both were quadratic in the subjects covered (bench/screening.py, docs/performance.md).
             ctes.append(
-                f"m{index} AS (SELECT {partition} AS sid, id, value_std AS val, date AS d, "
+                f"m{index} AS (SELECT sid, MAX(CASE WHEN rn = 1 THEN id END) AS id, "
+                "MAX(CASE WHEN rn = 1 THEN val END) AS val, MAX(CASE WHEN rn = 1 THEN d END) AS d "
+                f"FROM (SELECT {partition} AS sid, id, value_std AS val, date AS d, "
                 f"ROW_NUMBER() OVER (PARTITION BY {partition} ORDER BY date DESC, id DESC) AS rn "
-                f"FROM {t['meas']} WHERE metric = %s AND date >= %s AND date <= %s{only_lines})"
+                f"FROM {t['meas']} WHERE metric = %s AND date >= %s AND date <= %s{only_lines}) "
+                f"ranked{index} GROUP BY sid)"
             )
             sql.params.extend([metric, scope.measured_from, scope.measured_to])
         sql.parts.append("WITH " + ", ".join(ctes) + " ")
@@ -148,7 +156,7 @@ def evaluate_rule(
     )
     subject_id = "l.id" if line_subject else "e.id"
     for index in range(len(metrics)):
-        sql.add(f" LEFT JOIN m{index} ON m{index}.sid = {subject_id} AND m{index}.rn = 1")
+        sql.add(f" LEFT JOIN m{index} ON m{index}.sid = {subject_id}")
     sql.add(" WHERE r.code LIKE %s", f"{scope.region_prefix}%")
     _prefix_any("i.code", scope.industries, sql)
     sql.add(
