@@ -17,7 +17,6 @@ import datetime
 import itertools
 import logging
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -41,8 +40,6 @@ from phaseout.registry.ledger.columns import (
 
 # The ledger reader's file checks and row readers: one way to read an office's spreadsheet.
 from phaseout.registry.ledger.reader import (
-    CHUNK,
-    MAX_INFLATION,
     Source,
     _calamine_rows,
     _guarded,
@@ -50,6 +47,7 @@ from phaseout.registry.ledger.reader import (
     as_source,
     detect_encoding,
     iter_file,
+    open_workbook,
 )
 from phaseout.registry.ledger.report import LedgerError
 from phaseout.registry.models import Enterprise, ProductionLine
@@ -202,20 +200,8 @@ def _tables(source: Source, report: MeasurementImportReport) -> Iterator[_Table]
 
 
 def _xlsx_tables(source: Source, fh: IO[bytes], report) -> Iterator[_Table]:
-    from python_calamine import CalamineWorkbook
-
-    broken = _("无法读取该XLSX文件：文件已损坏，或不是Excel工作簿。")
-    try:
-        with zipfile.ZipFile(fh) as archive:
-            inflated = sum(info.file_size for info in archive.infolist())
-        fh.seek(0)
-        if inflated > MAX_INFLATION * max(source.size, CHUNK):
-            report.error(source.name, None, None, broken)
-            return
-        workbook = CalamineWorkbook.from_filelike(fh)
-    except Exception:  # a damaged upload can fail anywhere inside zipfile or the XML parser
-        logger.info("unreadable measurement workbook %s", source.name, exc_info=True)
-        report.error(source.name, None, None, broken)
+    workbook = open_workbook(source, fh, report)
+    if workbook is None:
         return
     found = False
     for title in workbook.sheet_names:

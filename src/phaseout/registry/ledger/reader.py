@@ -192,13 +192,9 @@ def iter_file(source: Source, report, *, xlsx, csv) -> Iterator:
 # — XLSX —
 
 
-def _xlsx_tables(source: Source, fh: IO[bytes], report: ImportReport) -> Iterator[Table]:
-    """The sheets of a workbook, read with python-calamine.
-
-    openpyxl (which writes our exports) needed ~50 s to read a 350,000-row workbook in its
-    read-only mode; calamine reads the same file in ~4 s (docs/performance.md). It returns
-    formulas' cached values, "" for an empty cell and floats for every number.
-    """
+def open_workbook(source: Source, fh: IO[bytes], report):
+    """The calamine workbook of an upload, or None with the error reported: a damaged file, or
+    one that inflates beyond MAX_INFLATION times its size (a zip bomb), is refused."""
     from python_calamine import CalamineWorkbook
 
     broken = _("无法读取该XLSX文件：文件已损坏，或不是Excel工作簿。")
@@ -208,11 +204,23 @@ def _xlsx_tables(source: Source, fh: IO[bytes], report: ImportReport) -> Iterato
         fh.seek(0)
         if inflated > MAX_INFLATION * max(source.size, CHUNK):
             report.error(source.name, None, None, broken)
-            return
-        workbook = CalamineWorkbook.from_filelike(fh)
+            return None
+        return CalamineWorkbook.from_filelike(fh)
     except Exception:  # a damaged upload can fail anywhere inside zipfile or the XML parser
-        logger.info("unreadable ledger workbook %s", source.name, exc_info=True)
+        logger.info("unreadable workbook %s", source.name, exc_info=True)
         report.error(source.name, None, None, broken)
+        return None
+
+
+def _xlsx_tables(source: Source, fh: IO[bytes], report: ImportReport) -> Iterator[Table]:
+    """The sheets of a workbook, read with python-calamine.
+
+    openpyxl (which writes our exports) needed ~50 s to read a 350,000-row workbook in its
+    read-only mode; calamine reads the same file in ~4 s (docs/performance.md). It returns
+    formulas' cached values, "" for an empty cell and floats for every number.
+    """
+    workbook = open_workbook(source, fh, report)
+    if workbook is None:
         return
     found = False
     for title in workbook.sheet_names:
