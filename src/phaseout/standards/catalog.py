@@ -476,7 +476,13 @@ class _Reader:
                     _("不认识的适用条件，应为 %(allowed)s。")
                     % {"allowed": ", ".join(sorted(known))},
                 )
-        values = {key: tuple(str(v) for v in (raw.get(key) or ())) for key in known}
+        for key in known:
+            if raw.get(key) is not None and not isinstance(raw.get(key), list):
+                bad(f"applies_to.{key}", _('应为列表，例如 ["3011"]。'))
+        values = {
+            key: tuple(str(v) for v in raw.get(key) or ()) if isinstance(raw.get(key), list) else ()
+            for key in known
+        }
         for key, choices in (
             ("equipment", EquipmentType.values),
             ("processes", Process.values),
@@ -561,15 +567,21 @@ class _Reader:
                 description=str(item.get("description") or ""),
                 levels=levels,
             )
-            if when:
-                if when.get("op") not in ("lt", "lte", "gt", "gte"):
-                    bad(f"{where}.when.op", _("条件应为 lt、lte、gt 或 gte。"))
-                spec.update(
-                    when_param=when.get("param"),
-                    when_op=when.get("op"),
-                    when_value=float(when.get("value", 0)),
-                )
             try:
+                if when:
+                    if not isinstance(when, dict) or when.get("op") not in (
+                        "lt",
+                        "lte",
+                        "gt",
+                        "gte",
+                    ):
+                        bad(f"{where}.when", _("条件应写作 {param, op: lt/lte/gt/gte, value}。"))
+                        continue
+                    spec.update(
+                        when_param=when.get("param"),
+                        when_op=when.get("op"),
+                        when_value=float(when.get("value", 0)),
+                    )
                 if kind == "linear":
                     per = item.get("per")
                     if isinstance(per, int | float):
