@@ -113,3 +113,22 @@ def test_a_draft_local_rule_does_not_apply(jurisdiction, kilns, city_officer):
     stricter_clinker_limit(jurisdiction["east"], status="draft")
     campaign = run(city_officer, jurisdiction["city"], kilns)
     assert not Finding.objects.filter(campaign=campaign, rule_id__contains="clinker").exists()
+
+
+def test_a_local_rule_that_no_longer_reads_stops_the_run_with_its_name(
+    client, jurisdiction, kilns, city_officer
+):
+    from tests.conftest import login
+
+    broken = stricter_clinker_limit(jurisdiction["east"])
+    broken.definition = {**broken.definition, "metric": "a_metric_removed_in_an_upgrade"}
+    broken.save()
+    campaign = services.create_campaign(
+        by=city_officer, region=jurisdiction["city"], name="排查", year=2025, as_of=AS_OF
+    )
+    login(client, city_officer)
+    response = client.post(f"/api/campaigns/{campaign.pk}/run/")
+    assert response.status_code == 400
+    assert "local.clinker-energy" in response.content.decode()
+    page = client.post(f"/screening/campaigns/{campaign.pk}/run/", follow=True)
+    assert "local.clinker-energy" in page.content.decode()

@@ -11,7 +11,9 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from phaseout.regions.models import Region
 from phaseout.standards.catalog import CatalogError, Rule, national, read_rules
@@ -36,6 +38,24 @@ def local_to_rule(local: LocalRule) -> Rule:
     return dataclasses.replace(
         rules[0], local_region=local.region.prefix, supersedes=local.supersedes or None
     )
+
+
+def _checked(local: LocalRule) -> Rule:
+    """A stored local rule that no longer reads (the catalogue's metrics or units changed in an
+    upgrade) stops the run with a message naming it, instead of failing inside it."""
+    try:
+        return local_to_rule(local)
+    except CatalogError as exc:
+        raise ValidationError(
+            _(
+                "地方规则 %(rule)s（%(region)s）不符合当前标准目录，请修改或撤销后再运行：%(problems)s"
+            )
+            % {
+                "rule": local.rule_id,
+                "region": local.region.name,
+                "problems": "；".join(p.message for p in exc.problems),
+            }
+        ) from None
 
 
 def _family(local: LocalRule) -> str:
@@ -71,9 +91,7 @@ def rules_for(
     nationals = dict(national().rules)
     for draft in drafts:
         nationals[draft.id] = draft
-    locals_ = [
-        (local, local_to_rule(local)) for local in local_rules_touching(region, local_statuses)
-    ]
+    locals_ = [(local, _checked(local)) for local in local_rules_touching(region, local_statuses)]
     superseded: dict[str, list[str]] = {}
     for _local, rule in locals_:
         if rule.supersedes:
