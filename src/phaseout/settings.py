@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "phaseout.registry",
     "phaseout.standards",
     "phaseout.screening",
+    "phaseout.enforcement",
 ]
 
 MIDDLEWARE = [
