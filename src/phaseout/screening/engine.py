@@ -6,7 +6,6 @@ same code; ``services.run_campaign`` writes them.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -89,8 +88,3 @@ def screen(
 
 def campaign_rules(campaign: ScreeningCampaign, *, drafts: Iterable[Rule] = ()) -> list[Applicable]:
     return rules_for(campaign.region, campaign.as_of, drafts=drafts)
-
-
-def default_window(year: int, as_of: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """Measurements of the screening year up to the as-of date (排查年度内的检测数据)."""
-    return datetime.date(year, 1, 1), as_of
