@@ -5,11 +5,11 @@ from __future__ import annotations
 import functools
 import sys
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from phaseout.core.commands import require_readable, user_named
 from phaseout.registry.ledger.importer import import_ledger
 from phaseout.registry.ledger.text import problem_table, summary
 
@@ -34,21 +34,8 @@ class Command(BaseCommand):
 
     def handle(self, *paths, **options):
         paths = options["paths"]
-        for path in paths:
-            try:
-                with open(path, "rb"):
-                    pass
-            except OSError as exc:
-                raise CommandError(
-                    _("无法打开文件 %(path)s：%(error)s") % {"path": path, "error": exc.strerror}
-                ) from exc
-        user = None
-        if options["user"]:
-            User = get_user_model()
-            try:
-                user = User.objects.get(**{User.USERNAME_FIELD: options["user"]})
-            except User.DoesNotExist as exc:
-                raise CommandError(_("没有用户“%(name)s”。") % {"name": options["user"]}) from exc
+        require_readable(paths)
+        user = user_named(options["user"])
         progress = None
         if options["progress"] or sys.stderr.isatty():
             from tqdm import tqdm

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from phaseout.core.commands import require_readable, user_named
 from phaseout.registry.ledger.text import problem_table
 from phaseout.screening.importer import import_measurements
 
@@ -30,21 +30,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         paths = options["paths"]
-        for path in paths:
-            try:
-                with open(path, "rb"):
-                    pass
-            except OSError as exc:
-                raise CommandError(
-                    _("无法打开文件 %(path)s：%(error)s") % {"path": path, "error": exc.strerror}
-                ) from exc
-        user = None
-        if options["user"]:
-            User = get_user_model()
-            try:
-                user = User.objects.get(**{User.USERNAME_FIELD: options["user"]})
-            except User.DoesNotExist as exc:
-                raise CommandError(_("没有用户“%(name)s”。") % {"name": options["user"]}) from exc
+        require_readable(paths)
+        user = user_named(options["user"])
         try:
             report = import_measurements(paths, by=user, dry_run=options["dry_run"])
         except PermissionDenied as exc:

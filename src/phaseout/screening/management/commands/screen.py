@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sys
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from phaseout.core.commands import user_named
 from phaseout.screening import coverage, services
 from phaseout.screening.engine import campaign_rules
 from phaseout.screening.models import ScreeningCampaign
@@ -40,15 +40,7 @@ class Command(BaseCommand):
             )
         except ScreeningCampaign.DoesNotExist as exc:
             raise CommandError(_("没有ID为 %(id)s 的排查。") % {"id": options["campaign"]}) from exc
-        user = None
-        if options["username"]:
-            User = get_user_model()
-            try:
-                user = User.objects.get(**{User.USERNAME_FIELD: options["username"]})
-            except User.DoesNotExist as exc:
-                raise CommandError(
-                    _("没有用户“%(name)s”。") % {"name": options["username"]}
-                ) from exc
+        user = user_named(options["username"])
         bar = tqdm(
             total=len(campaign_rules(campaign)),
             desc=_("规则"),
