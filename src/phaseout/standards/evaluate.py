@@ -134,6 +134,10 @@ def applies(rule: Rule, subject: Subject) -> bool:
 def judged_level(rule: Rule, commissioning_year: int | None, values: Mapping[str, float]) -> str:
     """Existing plants are judged on the limit value (3级), new ones on the entry value (2级).
 
+    GB 21346-2022 前言: 先进值→1级, 准入值→2级, 限定值→3级; 限定值 applies to existing
+    enterprises, 准入值 to new and expanded ones (../shared/reference/policy-facts.md §2; assumed
+    for the other 2020s editions, whose rules carry their own confidence tag).
+
     A line is new when it was commissioned in a year after the one in which the standard took
     effect; a line commissioned in that year, or of unknown year, is judged as existing, on the
     more lenient value, because the registry knows the year and not the approval date.
