@@ -343,6 +343,9 @@ class NumberSequence(models.Model):
             models.UniqueConstraint(fields=["scope", "kind", "year"], name="number_sequence_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.scope} {self.kind} {self.year}: {self.last}"
+
 
 class Measure(models.Model):
     """退出措施 or restriction on an enterprise, a line or a license. Never deleted, only lifted."""
@@ -375,8 +378,11 @@ class Measure(models.Model):
         "regions.Department",
         on_delete=models.PROTECT,
         related_name="+",
+        null=True,
+        blank=True,
         verbose_name=_("执行单位"),
     )
+    executor_name = models.CharField(_("执行单位"), max_length=200)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -431,6 +437,9 @@ class Notification(models.Model):
                 fields=["user", "case", "due_on", "days_before"], name="notification_once"
             )
         ]
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class ProcedureOverride(models.Model):
