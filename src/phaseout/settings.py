@@ -169,6 +169,12 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 
+# Chinese fonts embedded in every enforcement document PDF (docs/documents.md). Empty: the Noto
+# Serif SC (正文) and Noto Sans SC (标题) files of the PyPI package pylopdf-fonts-zh-cn, which
+# uv.lock pins and `make env` installs. A missing file stops the document with an error.
+PHASEOUT_PDF_FONT = os.environ.get("PHASEOUT_PDF_FONT", "")
+PHASEOUT_PDF_HEADING_FONT = os.environ.get("PHASEOUT_PDF_HEADING_FONT", "")
+
 # Security headers. HTTPS-only cookies when the deployment says it is behind TLS.
 SECURE_HTTPS = env_bool("PHASEOUT_HTTPS", False)
 SESSION_COOKIE_SECURE = SECURE_HTTPS
@@ -246,5 +252,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint and its font subsetter narrate every PDF at INFO.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -104,6 +104,7 @@ def verify(case, *, check_files: bool = True) -> Verification:
                     False, count, event.seq, _("附件 %(name)s 的内容已被改动。") % attached
                 )
         prev = event.hash
-    if case.chain_head and case.chain_head != prev:
+    head = type(case).objects.filter(pk=case.pk).values_list("chain_head", flat=True).first()
+    if head != (prev if count else ""):
         return Verification(False, count, None, _("案件记录的链头与最后一个事件不符。"))
     return Verification(True, count)

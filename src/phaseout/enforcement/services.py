@@ -31,11 +31,13 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
 from phaseout.core.errors import ProcedureError
 from phaseout.enforcement import procedures
+from phaseout.enforcement.calendars import current_calendar
 from phaseout.enforcement.chain import GENESIS, event_hash
 from phaseout.enforcement.choices import (
     OPEN_STATES,
@@ -48,7 +50,8 @@ from phaseout.enforcement.choices import (
     MeasureKind,
     OrderKind,
 )
-from phaseout.enforcement.deadlines import Deadline, due_date
+from phaseout.enforcement.deadlines import Deadline
+from phaseout.enforcement.deadlines import due_date as _due_date
 from phaseout.enforcement.models import (
     Case,
     CaseEvent,
@@ -291,6 +294,11 @@ def _deadline_payload(deadline: Deadline | None) -> dict | None:
     return deadline.as_dict() if deadline else None
 
 
+def due_date(served: datetime.date, months: int) -> Deadline:
+    """The legal deadline on the official calendar, with any administrator-loaded year."""
+    return _due_date(served, months, calendar=current_calendar())
+
+
 def _today() -> datetime.date:
     return timezone.localdate()
 
@@ -359,6 +367,8 @@ def _document_context(case: Case, kind: str, *, issued_on, order: str, deadline=
 
 
 def _jsonable(value):
+    if isinstance(value, Promise):
+        return str(value)
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
