@@ -1747,3 +1747,82 @@ def set_procedure_override(
         defaults={"value": value, "reference": reference, "created_by": by},
     )
     return override
+
+
+# — what a person may do next (for pages and the API; each act still checks everything) —
+
+
+def available_actions(case: Case, user) -> list[str]:
+    """The acts ``user`` may attempt on ``case`` in its current state, by the procedure and the
+    person's role; the service itself still checks inputs and deadlines and says why not."""
+    scope, person = _person(user)
+    role = person.role if person else None
+    p = procedures.params(case.dimension, case.region)
+    actions: list[str] = []
+
+    def officer() -> bool:
+        try:
+            require_case_officer(user, dimension=case.dimension, region=case.region)
+        except PermissionDenied:
+            return False
+        return True
+
+    own_enterprise = role == Role.ENTERPRISE and person.enterprise_id == case.enterprise_id
+    is_officer = officer()
+    state = case.state
+    if is_officer:
+        if state == S.OPENED:
+            if case.dimension == Dimension.TECHNOLOGY:
+                actions.append("order_exit")
+            else:
+                actions.append("serve_order")
+                if p["approval"]:
+                    actions.append("request_approval")
+        if state in (S.RECTIFYING, S.OVERDUE):
+            actions.append("record_reinspection")
+            if case.reinspection_failed or state == S.OVERDUE:
+                actions.append("request_approval" if p["approval"] else "order_exit")
+        if state == S.EXTENSION_REQUESTED:
+            actions.append("decide_extension")
+        if state in (S.OPENED, S.RECTIFYING, S.OVERDUE, S.EXIT_ORDERED, S.SEALED):
+            actions.append("record_measure")
+        if state == S.EXIT_ORDERED:
+            actions.append("confirm_sealed")
+        if state in (S.EXIT_ORDERED, S.SEALED):
+            actions.append("accept_exit")
+        if state == S.EXITED:
+            actions.append("record_follow_up")
+        if state in (
+            S.OPENED,
+            S.RECTIFYING,
+            S.EXTENSION_REQUESTED,
+            S.OVERDUE,
+            S.APPROVAL_REQUESTED,
+        ):
+            actions.append("withdraw")
+    elif role == Role.OFFICER and person.department and case.is_open:
+        if person.department.kind in MEASURE_EXECUTORS.get(
+            MeasureKind.POWER_CUT, set()
+        ) | MEASURE_EXECUTORS.get(MeasureKind.WATER_CUT, set()) or any(
+            person.department.kind in kinds for kinds in LICENSE_ISSUERS.values()
+        ):
+            if person.region.contains(case.region) and state in (S.EXIT_ORDERED, S.SEALED):
+                actions.append("record_measure")
+    if (
+        (own_enterprise or is_officer)
+        and state == S.RECTIFYING
+        and (p["extension_max_months"] or 0) > 0
+        and case.extension_requested_on is None
+    ):
+        actions.append("request_extension")
+    if own_enterprise and state in (S.EXIT_ORDERED, S.SEALED):
+        actions.append("sign_commitment")
+    if (own_enterprise or is_officer) and case.is_open:
+        actions.extend(["add_evidence", "add_comment"])
+    if state == S.APPROVAL_REQUESTED:
+        try:
+            require_approver(user, case)
+            actions.append("decide_approval")
+        except PermissionDenied:
+            pass
+    return actions
