@@ -39,6 +39,11 @@ def media(settings, tmp_path):
     }
 
 
+def at(day: str):
+    """Pin the clock to 09:00 Beijing time on ``day``."""
+    return time_machine.travel(datetime.datetime.fromisoformat(day + "T09:00+08:00"), tick=False)
+
+
 def pdf_upload(name="整改报告.pdf", content=PDF):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 

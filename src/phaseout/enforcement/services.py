@@ -1251,17 +1251,20 @@ def blocking_measures(line: ProductionLine):
 
 
 def check_line_status(line: ProductionLine, status: str) -> None:
-    """Called by the registry: a line under a measure cannot be set back to operating."""
-    if status != LineStatus.OPERATING:
+    """Called by the registry before it changes a line's status: while a measure is in force on
+    the line (封存, 拆除, 停产, 限产, 断电 …), its status changes only through the measures
+    themselves and their lifting, never by editing the ledger."""
+    old = ProductionLine.objects.filter(pk=line.pk).values_list("status", flat=True).first()
+    if old is None or old == status:
         return
     blocking = list(blocking_measures(line).select_related("case"))
     if blocking:
         raise ValidationError(
             {
-                "status": _("该生产线有未解除的措施（%(m)s），须先依法解除才能恢复运行。")
+                "status": _("该生产线有未解除的措施（%(m)s），状态须通过依法解除措施才能改变。")
                 % {
                     "m": "、".join(
-                        f"{m.get_kind_display()}（{m.case.number if m.case_id else ''}）"
+                        f"{m.get_kind_display()} {m.case.number if m.case_id else ''}".strip()
                         for m in blocking
                     )
                 }
@@ -1270,14 +1273,14 @@ def check_line_status(line: ProductionLine, status: str) -> None:
 
 
 def check_license_status(license_: License, status: str) -> None:
-    """Called by the registry: a revoked or cancelled licence cannot be made valid again."""
-    if status not in (LicenseStatus.VALID, LicenseStatus.SUSPENDED):
+    """Called by the registry: a revoked or cancelled licence stays so until the act is lifted."""
+    old = License.objects.filter(pk=license_.pk).values_list("status", flat=True).first()
+    if old is None or old == status:
         return
-    blocking = Measure.objects.filter(
+    if Measure.objects.filter(
         license=license_, lifted_on__isnull=True, kind__in=list(LICENSE_STATUS_OF)
-    )
-    if blocking.exists():
-        raise ValidationError({"status": _("该证照已被依法吊销或注销，须先解除该措施。")})
+    ).exists():
+        raise ValidationError({"status": _("该证照已被依法吊销或注销，须先依法解除该措施。")})
 
 
 @transaction.atomic

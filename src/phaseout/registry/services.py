@@ -124,6 +124,10 @@ def create_line(enterprise: Enterprise, *, by, **values: Any) -> ProductionLine:
 def update_line(line: ProductionLine, *, by, **values: Any) -> ProductionLine:
     """修改生产线信息."""
     Scope.of(by).require_registry_edit(line.enterprise.region)
+    if "status" in values:
+        from phaseout.enforcement.services import check_line_status
+
+        check_line_status(line, values["status"])
     _assign(line, LINE_FIELDS, values)
     _save(line, by)
     return line
@@ -143,6 +147,10 @@ def create_license(enterprise: Enterprise, *, by, **values: Any) -> License:
 def update_license(license_: License, *, by, **values: Any) -> License:
     """修改证照信息."""
     Scope.of(by).require_registry_edit(license_.enterprise.region)
+    if "status" in values:
+        from phaseout.enforcement.services import check_license_status
+
+        check_license_status(license_, values["status"])
     _assign(license_, LICENSE_FIELDS, values)
     _save(license_, by)
     return license_

@@ -218,6 +218,9 @@ class Finding(models.Model):
     deadline = models.DateField(_("淘汰期限"), null=True, blank=True)
     measurement_ids = models.JSONField(_("所用检测值"), default=list)
     computation = models.JSONField(_("计算过程"), default=list)
+    # Set when a later run no longer finds it while a case still cites it: the finding is kept
+    # (the case file refers to it) but marked as no longer holding.
+    superseded_at = models.DateTimeField(_("复查不再成立时间"), null=True, blank=True)
     first_found_at = models.DateTimeField(_("首次发现时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -284,6 +284,7 @@ FINDING_UPDATE_FIELDS = (
     "deadline",
     "measurement_ids",
     "computation",
+    "superseded_at",  # None again when a later run finds it once more
     "updated_at",
 )
 
@@ -360,11 +361,14 @@ def run_campaign(
     coverage.record_unlined_enterprises(campaign, scope)
     stale = [pk for key, pk in existing.items() if key not in seen]
     for start in range(0, len(stale), BATCH):
-        # A finding that no longer holds on this run is withdrawn from the campaign.
-        Finding.objects.filter(pk__in=stale[start : start + BATCH]).delete()
+        # A finding that no longer holds on this run is withdrawn from the campaign, unless a
+        # case cites it: then it stays, marked, because the case file refers to it.
+        batch = Finding.objects.filter(pk__in=stale[start : start + BATCH])
+        batch.filter(cases__isnull=False).update(superseded_at=timezone.now())
+        batch.filter(cases__isnull=True).delete()
     campaign.summary = {
         "rules": len(rules),
-        "findings": campaign.findings.count(),
+        "findings": campaign.findings.filter(superseded_at__isnull=True).count(),
         "coverage": coverage.compute(campaign, scope),
     }
     campaign.status = "run"
