@@ -1347,7 +1347,12 @@ def record_measure(
 
 @transaction.atomic
 def lift_measure(
-    measure: Measure, *, by, reason: str, lifted_on: datetime.date | None = None
+    measure: Measure,
+    *,
+    by,
+    reason: str,
+    lifted_on: datetime.date | None = None,
+    version: int | None = None,
 ) -> Measure:
     """解除措施（须说明理由）：措施从不删除，只依法解除。"""
     measure = Measure.objects.select_related("case", "line", "license", "enterprise").get(
@@ -1357,7 +1362,7 @@ def lift_measure(
         raise ProcedureError(
             _("该措施已于 %(day)s 解除。") % {"day": measure.lifted_on.isoformat()}
         )
-    case, seen = _load(measure.case, None)
+    case, seen = _load(measure.case, version)
     require_case_officer(by, dimension=case.dimension, region=case.region)
     reason = _require_reason(reason, "reason", _("解除理由"))
     if case.state == S.EXITED and measure.kind in (
