@@ -19,6 +19,7 @@ from phaseout.enforcement.deadlines import (
     due_date,
     is_workday,
     next_workday,
+    period_of,
 )
 
 D = datetime.date
@@ -159,3 +160,29 @@ def test_loading_a_year_only_settles_deadlines_touching_it(arrangement, served, 
         assert after == before
     if after.nominal_end.year == after.due.year == TEST_YEAR:
         assert not after.provisional
+
+
+@given(
+    served=any_day,
+    months=st.integers(min_value=0, max_value=120),
+    days=st.integers(min_value=0, max_value=400),
+    arrangement=arrangements(),
+)
+def test_a_deadline_is_recomputed_from_its_own_explanation(served, months, days, arrangement):
+    if not (months or days):
+        days = 1
+    deadline = due_date(served, months, days=days)
+    assert period_of(deadline.explanation) == (served, months, days)
+    assert period_of(deadline.explanation[:40] + "…") in (None, (served, months, days))
+    loaded = PACKAGE.with_years([arrangement])
+    served, months, days = period_of(deadline.explanation)
+    assert due_date(served, months, days=days, calendar=loaded) == due_date(
+        deadline.served, deadline.months, days=deadline.days, calendar=loaded
+    )
+
+
+def test_text_that_is_not_an_explanation_has_no_period():
+    assert period_of("") is None
+    assert period_of("不予延期，仍按原期限完成整改") is None
+    assert period_of("送达 2031-02-30，6个月，届满 2031-08-30") is None
+    assert period_of("送达 2031-01-02，，届满 2031-01-02") is None

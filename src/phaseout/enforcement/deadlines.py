@@ -28,6 +28,7 @@ and the deadline is marked *provisional*; it is recomputed when the year is load
 from __future__ import annotations
 
 import datetime
+import re
 from calendar import monthrange
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ __all__ = [
     "due_date",
     "is_workday",
     "next_workday",
+    "period_of",
 ]
 
 HOLIDAY = "法定节假日"  # a day off of a statutory holiday (春节, 国庆节, ...), weekend or not
@@ -237,6 +239,27 @@ class Deadline:
             "provisional": self.provisional,
             "explanation": self.explanation,
         }
+
+
+# The start of every explanation: the inputs of the computation, which no calendar changes.
+_BASIS = re.compile(r"送达 (\d{4}-\d{2}-\d{2})，(?:(\d+)个月)?(?:(\d+)日)?，届满 \d{4}-\d{2}-\d{2}")
+
+
+def period_of(explanation: str) -> tuple[datetime.date, int, int] | None:
+    """The period a deadline's explanation was computed from, as ``(served, months, days)``, or
+    None when the text does not start like one. A stored deadline is recomputed on another
+    calendar from its own explanation: ``due_date(served, months, days=days, calendar=...)``."""
+    match = _BASIS.match(explanation or "")
+    if match is None:
+        return None
+    try:
+        served = datetime.date.fromisoformat(match[1])
+    except ValueError:
+        return None
+    months, days = int(match[2] or 0), int(match[3] or 0)
+    if not (months or days):
+        return None
+    return served, months, days
 
 
 def due_date(
