@@ -7,6 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+# The command computes on the calendar with the years loaded in the database.
+pytestmark = pytest.mark.django_db
+
 
 def run(*args):
     out = io.StringIO()

@@ -1,4 +1,5 @@
-"""phaseout deadline START MONTHS [--days N] [--json]: when a period served on START falls due."""
+"""phaseout deadline START MONTHS [--days N] [--json]: when a period served on START falls due,
+on the legal calendar with the years an administrator has loaded (phaseout calendar load)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from phaseout.enforcement.calendars import current_calendar
 from phaseout.enforcement.deadlines import due_date
 
 
@@ -48,7 +50,7 @@ class Command(BaseCommand):
         if months == 0 and days == 0:
             raise CommandError(_("MONTHS 和 --days 不能都为0：期间至少一日。"))
         try:
-            deadline = due_date(served, months, days=days)
+            deadline = due_date(served, months, days=days, calendar=current_calendar())
         except OverflowError as exc:
             raise CommandError(_("期间过长，届满日超出了可表示的日期范围。")) from exc
         if options["json"]:
