@@ -396,3 +396,16 @@ def test_the_command_refuses_others_and_unreadable_files(county_officer, made_up
     with pytest.raises(CommandError, match="无法打开文件"):
         run("load", str(tmp_path / "missing.yaml"))
     assert not CalendarYear.objects.exists()
+
+
+def test_the_admin_shows_loaded_years_read_only(client, superuser):
+    row = load_year(made_up(), by=superuser)
+    client.force_login(superuser, backend="django.contrib.auth.backends.ModelBackend")
+    listing = client.get("/admin/enforcement/calendaryear/")
+    assert listing.status_code == 200
+    assert "测试用虚构通知" in listing.content.decode()
+    assert client.get(f"/admin/enforcement/calendaryear/{row.pk}/change/").status_code == 200
+    assert client.get("/admin/enforcement/calendaryear/add/").status_code == 403
+    response = client.post(f"/admin/enforcement/calendaryear/{row.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert CalendarYear.objects.filter(pk=row.pk).exists()
