@@ -21,7 +21,7 @@ PATH = Path(__file__).with_name("procedures.yaml")
 OVERRIDABLE = {
     "rectify_months": lambda v: v is None or (isinstance(v, int) and 1 <= v <= 24),
     "max_rectify_months": lambda v: isinstance(v, int) and 1 <= v <= 24,
-    "extension_max_months": lambda v: isinstance(v, int) and 0 <= v <= 3,
+    "extension_max_months": lambda v: isinstance(v, int) and 0 <= v <= 12,
     "approval": lambda v: isinstance(v, bool),
     "dismantle_months": lambda v: isinstance(v, int) and 1 <= v <= 24,
     "follow_up_months": lambda v: (
