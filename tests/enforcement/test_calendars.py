@@ -8,7 +8,9 @@ arrangement of any year and must never be loaded into a real deployment.
 import datetime
 import io
 import json
+import re
 import textwrap
+from pathlib import Path
 
 import pytest
 import yaml
@@ -409,3 +411,20 @@ def test_the_admin_shows_loaded_years_read_only(client, superuser):
     response = client.post(f"/admin/enforcement/calendaryear/{row.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     assert CalendarYear.objects.filter(pk=row.pk).exists()
+
+
+def test_the_example_in_the_docs_reads_as_written():
+    docs = Path(__file__).resolve().parents[2] / "docs" / "deadlines.md"
+    [block] = re.findall(r"```yaml\n(.*?)```", docs.read_text(encoding="utf-8"), re.S)
+    arrangement = parse_year(yaml.safe_load(block)).arrangement
+    assert arrangement.year == 2031
+    assert {day for day, name in arrangement.holidays.items() if name == "清明节"} == {
+        D(2031, 4, 4),
+        D(2031, 4, 6),
+        D(2031, 4, 7),
+    }
+    separate = yaml.safe_load("[[2031-04-04, 2031-04-04], 2031-04-06]")
+    assert set(parse_year(made_up(holidays={"清明节": separate})).arrangement.holidays) == {
+        D(2031, 4, 4),
+        D(2031, 4, 6),
+    }
