@@ -428,3 +428,13 @@ def test_the_example_in_the_docs_reads_as_written():
         D(2031, 4, 4),
         D(2031, 4, 6),
     }
+
+
+def test_problems_are_translated():
+    from django.utils import translation
+
+    with translation.override("en"):
+        problems = problems_of(made_up(workdays=[D(2031, 1, 20)]))
+    assert problems == [
+        "workdays：2031-01-20 is a Monday; a make-up workday is a Saturday or a Sunday."
+    ]

@@ -37,6 +37,7 @@ from django.db.models.functions import Now
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from phaseout.enforcement.choices import OPEN_STATES
 from phaseout.enforcement.deadlines import LegalCalendar, YearArrangement, due_date, period_of
@@ -56,7 +57,15 @@ __all__ = [
 
 MAX_FILE_BYTES = 64 * 1024  # a year's arrangement is a few hundred bytes
 FIELDS = ("year", "source", "published", "holidays", "workdays")
-WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+WEEKDAYS = (
+    gettext_lazy("星期一"),
+    gettext_lazy("星期二"),
+    gettext_lazy("星期三"),
+    gettext_lazy("星期四"),
+    gettext_lazy("星期五"),
+    gettext_lazy("星期六"),
+    gettext_lazy("星期日"),
+)
 
 
 @dataclass(frozen=True)

@@ -73,17 +73,17 @@ class Command(BaseCommand):
             return
         replaces = []
         if LegalCalendar.from_package().covers(arrangement.year):
-            replaces.append(_("程序包 chinesecalendar 中的该年度数据"))
+            replaces.append(_("已替换程序包 chinesecalendar 中的该年度数据。"))
         if CalendarYear.objects.filter(year=arrangement.year).exists():
-            replaces.append(_("此前载入的该年度安排"))
+            replaces.append(_("已替换此前载入的该年度安排。"))
         try:
             row = calendars.load_year(published, by=user)
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from exc
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
-        if replaces:
-            self.stdout.write(_("已替换%(what)s。") % {"what": "和".join(replaces)})
+        for line in replaces:
+            self.stdout.write(line)
         self.stdout.write(
             self.style.SUCCESS(
                 _("已载入 %(year)d 年节假日安排；重算暂定期限 %(count)d 件。")
