@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import os
 
 import pytest
 from django.db import connection
@@ -94,3 +95,11 @@ def test_events_refuse_to_change_through_the_orm(energy_case):
         event.save()
     with pytest.raises(RuntimeError):
         event.delete()
+
+
+def test_a_stored_file_gone_from_storage_is_named_not_a_crash(rectifying, enterprise_user):
+    evidence = services.add_evidence(rectifying, by=enterprise_user, upload=png_upload())
+    os.remove(evidence.file.path)
+    result = verify(rectifying)
+    assert not result.ok and "文件已丢失" in result.reason
+    assert result.broken_seq == rectifying.events.get(kind="evidence").seq

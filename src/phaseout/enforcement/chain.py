@@ -99,10 +99,17 @@ def verify(case, *, check_files: bool = True) -> Verification:
                 return Verification(
                     False, count, event.seq, _("附件 %(name)s 不在案卷中。") % attached
                 )
-            if check_files and file_sha256(row.file) != attached["sha256"]:
-                return Verification(
-                    False, count, event.seq, _("附件 %(name)s 的内容已被改动。") % attached
-                )
+            if check_files:
+                try:
+                    digest = file_sha256(row.file)
+                except FileNotFoundError:
+                    return Verification(
+                        False, count, event.seq, _("附件 %(name)s 的文件已丢失。") % attached
+                    )
+                if digest != attached["sha256"]:
+                    return Verification(
+                        False, count, event.seq, _("附件 %(name)s 的内容已被改动。") % attached
+                    )
         prev = event.hash
     head = type(case).objects.filter(pk=case.pk).values_list("chain_head", flat=True).first()
     if head != (prev if count else ""):
