@@ -387,7 +387,10 @@ def _issue_document(case: Case, kind: str, *, by, context: dict) -> Document:
     n = _next_number(f"dept{case.department_id}", kind, year)
     number = f"{case.region.name}{short}{DOCUMENT_WORD[kind]}〔{year}〕{n}号"
     context = {**context, "number": number}
-    content = pdf.render_pdf(f"enforcement/documents/{kind}.html", context)
+    try:
+        content = pdf.render_pdf(f"enforcement/documents/{kind}.html", context)
+    except pdf.DocumentError as exc:  # a character no embedded font has, say: never a blank box
+        raise ValidationError({"document": str(exc)}) from None
     sha = hashlib.sha256(content).hexdigest()
     document = Document(
         case=case,
