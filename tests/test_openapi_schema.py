@@ -24,6 +24,35 @@ def test_schema_validates_without_warnings(db, tmp_path):
         "/api/catalogue-rules/{rule_id}/",
     ):
         assert f"{path}:" in text
+    for path in (
+        "/api/cases/",
+        "/api/cases/{id}/",
+        "/api/cases/{id}/events/",
+        "/api/cases/{id}/verify/",
+        "/api/cases/{id}/documents/{document_id}/file/",
+        "/api/cases/{id}/evidence/{evidence_id}/file/",
+        "/api/cases/{id}/serve-order/",
+        "/api/cases/{id}/request-extension/",
+        "/api/cases/{id}/decide-extension/",
+        "/api/cases/{id}/reinspection/",
+        "/api/cases/{id}/request-approval/",
+        "/api/cases/{id}/decide-approval/",
+        "/api/cases/{id}/order-exit/",
+        "/api/cases/{id}/measures/",
+        "/api/cases/{id}/measures/{measure_id}/lift/",
+        "/api/cases/{id}/commitment/",
+        "/api/cases/{id}/confirm-sealed/",
+        "/api/cases/{id}/accept-exit/",
+        "/api/cases/{id}/follow-up/",
+        "/api/cases/{id}/withdraw/",
+        "/api/cases/{id}/evidence/",
+        "/api/cases/{id}/comments/",
+        "/api/notifications/",
+        "/api/notifications/{id}/read/",
+        "/api/notifications/read-all/",
+        "/api/procedure-overrides/",
+    ):
+        assert f"{path}:" in text
     assert "/api/regions/:" in text
     assert "/api/departments/:" in text
     assert "status_display" in text

@@ -2,6 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
+from phaseout.enforcement.api import register as register_enforcement
 from phaseout.regions.api import register as register_regions
 from phaseout.registry.api import register as register_registry
 from phaseout.screening.api import register as register_screening
@@ -12,5 +13,6 @@ register_regions(router)
 register_registry(router)
 register_screening(router)
 register_standards(router)
+register_enforcement(router)
 
 urlpatterns = router.urls

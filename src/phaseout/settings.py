@@ -223,6 +223,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several enforcement records have a "kind": each choice set gets its own component name.
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentKindEnum": "phaseout.enforcement.choices.DocumentKind",
+        "EventKindEnum": "phaseout.enforcement.choices.EventKind",
+        "EvidenceKindEnum": "phaseout.enforcement.choices.EvidenceKind",
+        "MeasureKindEnum": "phaseout.enforcement.choices.MeasureKind",
+    },
 }
 
 TASKS = {

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from phaseout.enforcement.choices import CaseState
-from phaseout.enforcement.models import Case
+from phaseout.enforcement.models import Case, Notification
 from phaseout.registry.creditcode import normalize
 from phaseout.registry.filters import FilterForm
 from phaseout.screening.choices import Dimension
@@ -90,3 +90,16 @@ class CaseFilter(django_filters.FilterSet):
             return queryset
         q = overdue_q(timezone.localdate())
         return queryset.filter(q) if value else queryset.exclude(q)
+
+
+class NotificationFilter(django_filters.FilterSet):
+    """站内提醒 filters: the person's reminders page and GET /api/notifications/."""
+
+    unread = django_filters.BooleanFilter(
+        field_name="read_at", lookup_expr="isnull", label=_("未读")
+    )
+
+    class Meta:
+        model = Notification
+        fields = ["unread"]
+        form = FilterForm
