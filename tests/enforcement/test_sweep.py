@@ -387,9 +387,19 @@ def test_property_one_sweep_does_its_part_and_a_second_nothing(
                 assert after["cases"][pk] == old
         assert all(verify(case).ok for case in Case.objects.filter(pk__in=changed))
 
-        # Again, the same day or a few days later: nothing more to do.
-        again = sweeping.sweep(today=TODAY + datetime.timedelta(days=later))
-        assert (again.overdue, again.flagged, again.cases) == (0, 0, [])
-        if later == 0:
-            assert again.reminders == 0 and snapshot() == after
+        # Again the same day: nothing more to do.
+        again = sweeping.sweep(today=TODAY)
+        assert (again.overdue, again.flagged, again.reminders, again.cases) == (0, 0, 0, [])
+        assert snapshot() == after
+
+        # A few days later: only the deadlines that ended in between.
+        newly = {
+            case.pk
+            for case, (state, due, overdue_since) in zip(cases, rows, strict=True)
+            if due is not None
+            and case.pk not in changed
+            and expected_change(state, (due - TODAY).days - later, overdue_since is not None)
+        }
+        later_run = sweeping.sweep(today=TODAY + datetime.timedelta(days=later), remind=False)
+        assert sorted(later_run.cases) == sorted(newly)
         transaction.set_rollback(True)
