@@ -82,13 +82,11 @@ class PublishedYear:
 
     @property
     def source_line(self) -> str:
-        """The source as stored with the loaded year: the notice and the day it was published."""
+        """The source as stored with the loaded year: the notice and the day it was published.
+        Stored data, so in Chinese whatever the language of the person loading it."""
         if self.published is None:
             return self.source
-        return _("%(source)s（%(published)s 发布）") % {
-            "source": self.source,
-            "published": self.published.isoformat(),
-        }
+        return f"{self.source}（{self.published.isoformat()} 发布）"
 
 
 # — reading and checking a file (pure) —
