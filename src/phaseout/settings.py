@@ -252,6 +252,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "phaseout@localhost")
+# Deadline reminders (30, 7 and 1 days before) are e-mailed too, not only shown in the application.
+PHASEOUT_REMINDER_EMAIL = env_bool("PHASEOUT_REMINDER_EMAIL", False)
 
 LOGGING = {
     "version": 1,
