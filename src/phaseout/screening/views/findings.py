@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.views.generic import DetailView
 
+from phaseout.enforcement.services import cases_visible_to, require_case_officer
 from phaseout.screening import scoping
 from phaseout.screening.explain import explain, metric_name, rule_of
 
@@ -35,5 +37,18 @@ class FindingDetailView(LoginRequiredMixin, DetailView):
             sentences=explain(finding, rule),
             measurements=measurements,
             unverified=finding.confidence == "U",
+            cases=list(
+                cases_visible_to(self.request.user).filter(findings=finding).order_by("-opened_at")
+            ),
+            can_open_case=_may_open_case(self.request.user, finding),
         )
         return context
+
+
+def _may_open_case(user, finding) -> bool:
+    """立案 is offered to the officers who handle the finding's dimension in its region."""
+    try:
+        require_case_officer(user, dimension=finding.dimension, region=finding.enterprise.region)
+    except PermissionDenied:
+        return False
+    return True
