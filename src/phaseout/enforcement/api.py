@@ -77,15 +77,20 @@ IF_MATCH = OpenApiParameter(
 _ETAG = re.compile(r'(?:W/)?"([0-9]{1,10})"|([0-9]{1,10})')
 
 
-def seen_version(request, body_version: int | None) -> int | None:
-    """The version the acting person saw: the body's ``version`` or the ``If-Match`` header."""
+def if_match(request) -> int | None:
+    """The case version in ``If-Match: "<version>"`` (``*`` or no header: none)."""
     header = request.headers.get("If-Match", "").strip()
-    header_version = None
-    if header and header != "*":
-        match = _ETAG.fullmatch(header)
-        header_version = int(match.group(1) or match.group(2)) if match else None
-        if header_version is None or header_version > MAX_VERSION:
-            raise exceptions.ValidationError({"If-Match": [_('If-Match 应为案件版本，如 "3"。')]})
+    if not header or header == "*":
+        return None
+    match = _ETAG.fullmatch(header)
+    version = int(match.group(1) or match.group(2)) if match else None
+    if version is None or version > MAX_VERSION:
+        raise exceptions.ValidationError({"If-Match": [_('If-Match 应为案件版本，如 "3"。')]})
+    return version
+
+
+def seen_version(body_version: int | None, header_version: int | None) -> int | None:
+    """The version the acting person saw: the body's ``version`` or the ``If-Match`` header."""
     if body_version is not None and header_version is not None and body_version != header_version:
         raise exceptions.ValidationError(
             {"version": [_("请求体中的 version 与 If-Match 不一致。")]}
@@ -122,6 +127,21 @@ class ScopedLicenseField(serializers.PrimaryKeyRelatedField):
         if request is None:
             return License.objects.none()
         return Scope.of(request.user).licenses()
+
+
+class RegionCodeField(serializers.SlugRelatedField):
+    """A current region by its 6-digit code (GB/T 2260); anything else is refused before the
+    database is asked (PostgreSQL rejects a NUL in a text parameter)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=Region.objects.current(), **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, int) and not isinstance(data, bool):
+            data = str(data)
+        if not isinstance(data, str) or not re.fullmatch(r"[0-9]{6}", data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -469,9 +489,7 @@ class ReinspectionSerializer(ActSerializer):
 
 class RequestApprovalSerializer(ActSerializer):
     reason = _text(_("报请理由"))
-    government = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Region.objects.current(),
+    government = RegionCodeField(
         required=False,
         label=_("有批准权的人民政府"),
         help_text=_("行政区划代码；不填为企业所在地"),
@@ -647,10 +665,11 @@ class CaseViewSet(
         case = self.get_object()
         if check is not None:
             check(request.user, case)
+        header_version = if_match(request)
         body = body_class(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        version = seen_version(request, data.pop("version", None))
+        version = seen_version(data.pop("version", None), header_version)
         perform(case, by=request.user, version=version, **data)
         return self._case_response(
             case.pk, status.HTTP_201_CREATED if created else status.HTTP_200_OK
@@ -995,9 +1014,7 @@ class SetsProcedures(permissions.BasePermission):
 
 
 class ProcedureOverrideSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Region.objects.current(),
+    region = RegionCodeField(
         label=_("行政区划"),
         help_text=_("设定参数的行政区划代码；对其下级区划同样适用"),
     )
