@@ -282,7 +282,10 @@ def test_a_system_administrator_may_load_and_reloading_replaces_the_year(adminis
 @pytest.mark.parametrize(
     "who", ["county_officer", "city_leader", "city_auditor", "enterprise_user"]
 )
-def test_anyone_else_is_refused(request, who):
+def test_anyone_else_is_refused(db, request, who):
+    # `db` named here: pytest-django orders tests by the fixtures they name, and a test that
+    # only asks for them by name at run time would run after the transactional tests, whose
+    # flush drops the industries the enterprise fixtures need.
     user = request.getfixturevalue(who)
     with pytest.raises(PermissionDenied, match="只有系统管理员可以载入法定节假日安排"):
         load_year(made_up(), by=user)
