@@ -230,6 +230,10 @@ def test_loading_the_year_settles_a_provisional_deadline(superuser, east_enterpr
         "送达 2030-07-01，6个月，届满 2031-01-01；2031-01-01 为法定节假日，顺延至 2031-01-02"
     )
     assert case.version == 1
+    # The change is in the case file, on its chain.
+    event = case.events.get()
+    assert event.kind == "deadline" and "2031-01-01 → 2031-01-02" in event.summary
+    assert case.chain_head == event.hash
     assert current_calendar().covers(2031)
 
 

@@ -32,8 +32,7 @@ import yaml
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Max
-from django.db.models.functions import Now
+from django.db.models import Count, Max
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
@@ -424,13 +423,7 @@ def recompute_provisional_deadlines(calendar: LegalCalendar) -> int:
         deadline = due_date(served, months, days=days, calendar=calendar)
         if deadline.provisional and deadline.due == case.due_on:
             continue
-        changed += Case.objects.filter(
-            pk=case.pk, version=case.version, due_provisional=True
-        ).update(
-            due_on=deadline.due,
-            due_explanation=deadline.explanation[:300],
-            due_provisional=deadline.provisional,
-            version=F("version") + 1,
-            updated_at=Now(),
-        )
+        from phaseout.enforcement.services import apply_recomputed_deadline
+
+        changed += apply_recomputed_deadline(case.pk, version=case.version, deadline=deadline)
     return changed

@@ -1760,6 +1760,37 @@ def set_procedure_override(
     return override
 
 
+def apply_recomputed_deadline(case_id: int, *, version: int, deadline: Deadline) -> bool:
+    """A provisional deadline recomputed once its year's official calendar is loaded, with the
+    change in the case file. False when the case changed meanwhile (the next load retries)."""
+    try:
+        with transaction.atomic():
+            case, seen = _load(case_id, version)
+            old = case.due_on
+            case.due_on = deadline.due
+            case.due_explanation = deadline.explanation[:300]
+            case.due_provisional = deadline.provisional
+            event = _event(
+                case,
+                kind=EventKind.DEADLINE,
+                by=None,
+                summary=_("载入节假日安排后重新计算期限：%(old)s → %(new)s（%(how)s）")
+                % {
+                    "old": old.isoformat() if old else "-",
+                    "new": deadline.due.isoformat(),
+                    "how": deadline.explanation,
+                },
+                payload={
+                    "previous": old.isoformat() if old else None,
+                    "deadline": deadline.as_dict(),
+                },
+            )
+            _write(case, seen, [event])
+    except CaseChanged:
+        return False
+    return True
+
+
 # — what a person may do next (for pages and the API; each act still checks everything) —
 
 
