@@ -590,7 +590,6 @@ def _party(user, case: Case) -> None:
 
 
 UPLOADS = [parsers.MultiPartParser, parsers.FormParser]
-CASE_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description=_("案件ID"))
 
 
 def act_schema(body, *, created=False, multipart=False, id_params=()):
@@ -625,7 +624,6 @@ class CaseViewSet(
     """案件 in the person's scope: list (filters), detail, 立案, and one POST per act."""
 
     filterset_class = CaseFilter
-    lookup_value_regex = "[0-9]{1,18}"
 
     def get_queryset(self):
         qs = (
@@ -944,7 +942,6 @@ class NotificationViewSet(
 
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilter
-    lookup_value_regex = "[0-9]{1,18}"
 
     def get_queryset(self):
         if not self.request.user.is_authenticated:

@@ -8,6 +8,8 @@ from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from phaseout.enforcement.choices import CaseState
 from phaseout.enforcement.models import Case, Notification
@@ -85,6 +87,7 @@ class CaseFilter(django_filters.FilterSet):
     def filter_region(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(region__code__startswith=region_prefix(value))
 
+    @extend_schema_field(OpenApiTypes.BOOL)
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:
             return queryset
