@@ -11,6 +11,8 @@ import time_machine
 from phaseout.enforcement.choices import MeasureKind
 from phaseout.enforcement.models import Case, Measure
 from phaseout.registry.choices import LicenseStatus, LineStatus
+from phaseout.screening import services as screening
+from phaseout.screening.models import Finding
 from tests.conftest import login
 
 from .apihelpers import CASES, acts, post, url
@@ -55,6 +57,60 @@ def test_an_officer_opens_a_case(client, county_officer, east_enterprise, line):
         content_type="application/json",
     )
     assert again.status_code == 409 and "已有未结案件" in again.json()["detail"]
+
+
+@pytest.fixture
+def finding(county_officer, jurisdiction, line):
+    campaign = screening.create_campaign(
+        by=county_officer,
+        region=jurisdiction["east"],
+        name="2025年度排查",
+        year=2025,
+        as_of=datetime.date(2025, 12, 31),
+    )
+    screening.record_measurement(
+        by=county_officer,
+        enterprise=line.enterprise,
+        line=line,
+        metric="clinker_comprehensive_energy",
+        value=125,
+        unit="kgce/t",
+        date=datetime.date(2025, 6, 1),
+        source="inspection",
+    )
+    screening.run_campaign(campaign, by=county_officer)
+    return Finding.objects.get(campaign=campaign, rule_id="gb16780-2021.clinker-energy")
+
+
+def test_a_case_opened_from_a_finding_states_its_facts(
+    client, county_officer, environment_officer, finding, line
+):
+    data = {"dimension": "ENERGY", "enterprise": line.enterprise_id, "findings": [finding.pk]}
+    body = ok(
+        login(client, county_officer).post(
+            CASES, {**data, "line": line.pk}, content_type="application/json"
+        ),
+        201,
+    )
+    assert body["findings"] == [finding.pk]
+    assert "GB 16780-2021" in body["facts"] and "125" in body["facts"]
+    # A finding of another dimension does not found an environment case.
+    response = login(client, environment_officer).post(
+        CASES, {**data, "dimension": "ENVIRONMENT"}, content_type="application/json"
+    )
+    assert response.status_code == 400 and set(response.json()) == {"findings"}
+
+
+def test_a_finding_outside_the_scope_is_no_such_finding(
+    client, other_county_officer, north_enterprise, finding
+):
+    response = login(client, other_county_officer).post(
+        CASES,
+        {"dimension": "ENERGY", "enterprise": north_enterprise.pk, "findings": [finding.pk]},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and set(response.json()) == {"findings"}
+    assert not Case.objects.exists()
 
 
 @pytest.mark.parametrize(
