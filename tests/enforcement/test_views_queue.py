@@ -229,3 +229,13 @@ def test_the_enterprise_sees_its_own_deadlines_only(
     assert rectifying.number in section(text, "overdue")
     assert north.number not in text
     assert "本企业全部案件" in text and "立案" not in text.split("</nav>", 1)[1].split("<h1")[0]
+
+
+def test_a_long_list_links_to_the_case_list(client, county_officer, east_enterprise, monkeypatch):
+    from phaseout.enforcement.views import queue
+
+    monkeypatch.setattr(queue, "LIMIT", 2)
+    _cases(county_officer, east_enterprise, 0, 8)
+    text = login(client, county_officer).get(QUEUE).text
+    assert f'href="{reverse("enforcement:case-list")}?overdue=true"' in text
+    assert "只列出前 2 件" in text

@@ -135,7 +135,7 @@ def overdue(user, today: datetime.date | None = None) -> QuerySet:
 
 
 def unread_notifications(user) -> QuerySet:
-    return Notification.objects.filter(user=user, read_at__isnull=True).select_related("case")
+    return Notification.objects.filter(user=user, read_at__isnull=True)
 
 
 def mark_notifications_read(*, by, ids=None) -> int:

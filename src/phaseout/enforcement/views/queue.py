@@ -74,14 +74,16 @@ class WorkQueueView(LoginRequiredMixin, TemplateView):
         cases_url = reverse("enforcement:case-list")
 
         def more(rows, query: dict) -> str:
-            return f"{cases_url}?{urlencode(query)}" if len(rows) > LIMIT else ""
+            if len(rows) <= LIMIT:
+                return ""
+            return f"{cases_url}?{urlencode(query)}" if query else cases_url
 
         context.update(
             today=today,
             soon_days=worklist.SOON_DAYS,
             limit=LIMIT,
             awaiting=awaiting[:LIMIT],
-            awaiting_more=more(awaiting, {"state": "open"}),
+            awaiting_more=more(awaiting, {}),
             soon=soon[:LIMIT],
             soon_more=more(soon, {"due_before": soon_until.isoformat()}),
             overdue=overdue[:LIMIT],
