@@ -19,7 +19,6 @@ import re
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -957,18 +956,15 @@ class NotificationViewSet(
     def read(self, request, pk=None):
         """标为已读."""
         notification = self.get_object()
-        if notification.read_at is None:
-            notification.read_at = timezone.now()
-            Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
-                read_at=notification.read_at
-            )
+        services.mark_notifications_read(by=request.user, ids=[notification.pk])
+        notification.refresh_from_db()
         return Response(NotificationSerializer(notification).data)
 
     @extend_schema(request=None, responses=MarkedSerializer)
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):
         """全部标为已读."""
-        marked = self.get_queryset().filter(read_at__isnull=True).update(read_at=timezone.now())
+        marked = services.mark_notifications_read(by=request.user)
         return Response(MarkedSerializer({"marked": marked}).data)
 
 

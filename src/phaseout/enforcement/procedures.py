@@ -17,16 +17,19 @@ from django.utils.translation import gettext as _
 
 PATH = Path(__file__).with_name("procedures.yaml")
 
+
+def _months(v, low: int, high: int) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and low <= v <= high
+
+
 # The parameters a jurisdiction may set, with the check a value must pass.
 OVERRIDABLE = {
-    "rectify_months": lambda v: v is None or (isinstance(v, int) and 1 <= v <= 24),
-    "max_rectify_months": lambda v: isinstance(v, int) and 1 <= v <= 24,
-    "extension_max_months": lambda v: isinstance(v, int) and 0 <= v <= 12,
+    "rectify_months": lambda v: v is None or _months(v, 1, 24),
+    "max_rectify_months": lambda v: _months(v, 1, 24),
+    "extension_max_months": lambda v: _months(v, 0, 12),
     "approval": lambda v: isinstance(v, bool),
-    "dismantle_months": lambda v: isinstance(v, int) and 1 <= v <= 24,
-    "follow_up_months": lambda v: (
-        isinstance(v, list) and all(isinstance(m, int) and m > 0 for m in v)
-    ),
+    "dismantle_months": lambda v: _months(v, 1, 24),
+    "follow_up_months": lambda v: isinstance(v, list) and all(_months(m, 1, 60) for m in v),
 }
 
 

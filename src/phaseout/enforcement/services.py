@@ -33,6 +33,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_fsm import TransitionNotAllowed
 
 from phaseout.core.errors import ProcedureError
@@ -260,10 +261,36 @@ def _write(case: Case, seen_version: int, events: list[CaseEvent]) -> Case:
 def _load(case: Case | int, version: int | None) -> tuple[Case, int]:
     """The case as stored now, and the version the acting person saw (their form's or now)."""
     pk = case.pk if isinstance(case, Case) else case
-    fresh = Case.objects.select_related("enterprise", "line", "region", "department").get(pk=pk)
+    # The row lock makes a second act on the same case wait for the first to commit, so it is
+    # refused before it renders or stores any file; the conditional UPDATE in _write stays the
+    # guarantee.
+    fresh = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("enterprise", "line", "region", "department")
+        .get(pk=pk)
+    )
     if version is not None and version != fresh.version:
         raise CaseChanged(fresh)
     return fresh, fresh.version
+
+
+# The act each transition performs, as said in a refusal ("案件当前为“已立案”，不能决定延期。").
+ACT_NAMES = {
+    "serve_order": _lazy("下达整改（停产）决定"),
+    "request_extension": _lazy("申请延期"),
+    "decide_extension": _lazy("决定延期"),
+    "find_compliant": _lazy("复查结案"),
+    "find_noncompliant": _lazy("登记复查结果"),
+    "mark_overdue": _lazy("认定逾期"),
+    "request_approval": _lazy("报请政府批准"),
+    "approve": _lazy("批准"),
+    "refuse": _lazy("不予批准"),
+    "order_exit": _lazy("责令关停退出"),
+    "confirm_sealed": _lazy("确认封存"),
+    "accept_exit": _lazy("验收"),
+    "find_restarted": _lazy("登记回头看"),
+    "withdraw": _lazy("撤销立案"),
+}
 
 
 def _move(case: Case, name: str) -> tuple[str, str]:
@@ -274,7 +301,7 @@ def _move(case: Case, name: str) -> tuple[str, str]:
     except TransitionNotAllowed:
         raise ProcedureError(
             _("案件当前为“%(state)s”，不能%(act)s。")
-            % {"state": CaseState(before).label, "act": getattr(Case, name).__doc__.strip()}
+            % {"state": CaseState(before).label, "act": ACT_NAMES[name]}
         ) from None
     return before, case.state
 
@@ -310,11 +337,20 @@ def _require_reason(value: str, field: str, what: str) -> str:
     return value
 
 
+# No act of this platform's procedures predates the 2017 guiding opinion by much; a date before
+# this is a typing error (0001-01-01 would make every deadline long past).
+EARLIEST_DATE = datetime.date(2010, 1, 1)
+
+
 def _require_date(value, field: str) -> datetime.date:
     if not isinstance(value, datetime.date):
         raise ValidationError({field: _("请填写日期。")})
     if value > _today():
         raise ValidationError({field: _("日期不能晚于今天。")})
+    if value < EARLIEST_DATE:
+        raise ValidationError(
+            {field: _("日期不能早于 %(day)s。") % {"day": EARLIEST_DATE.isoformat()}}
+        )
     return value
 
 
@@ -945,6 +981,10 @@ def decide_approval(
 ) -> Case:
     """人民政府批准（主管部门随即责令关停退出）或不予批准（回到整改监管）。"""
     case, seen = _load(case, version)
+    if case.state != S.APPROVAL_REQUESTED:
+        raise ProcedureError(
+            _("案件当前为“%(state)s”，没有待审批的请示。") % {"state": case.get_state_display()}
+        )
     require_approver(by, case)
     reason = _require_reason(reason, "reason", _("审批意见"))
     if not approve:
@@ -1789,6 +1829,16 @@ def apply_recomputed_deadline(case_id: int, *, version: int, deadline: Deadline)
     except CaseChanged:
         return False
     return True
+
+
+def mark_notifications_read(*, by, ids=None) -> int:
+    """Mark a person's own reminders read (all of them without ``ids``); nobody else's."""
+    from phaseout.enforcement.models import Notification
+
+    qs = Notification.objects.filter(user=by, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())
 
 
 # — what a person may do next (for pages and the API; each act still checks everything) —

@@ -136,11 +136,3 @@ def overdue(user, today: datetime.date | None = None) -> QuerySet:
 
 def unread_notifications(user) -> QuerySet:
     return Notification.objects.filter(user=user, read_at__isnull=True)
-
-
-def mark_notifications_read(*, by, ids=None) -> int:
-    """Mark a person's own reminders read (all of them without ``ids``); nobody else's."""
-    qs = Notification.objects.filter(user=by, read_at__isnull=True)
-    if ids is not None:
-        qs = qs.filter(pk__in=ids)
-    return qs.update(read_at=timezone.now())

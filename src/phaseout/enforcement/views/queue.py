@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from phaseout.enforcement import procedures, worklist
+from phaseout.enforcement import procedures, services, worklist
 from phaseout.enforcement.choices import CaseState
 from phaseout.enforcement.models import Notification
 from phaseout.enforcement.services import MEASURE_EXECUTORS
@@ -104,5 +104,5 @@ class NotificationReadView(LoginRequiredMixin, View):
     def post(self, request, pk=None):
         if pk is not None:
             get_object_or_404(Notification, pk=pk, user=request.user)
-        worklist.mark_notifications_read(by=request.user, ids=None if pk is None else [pk])
+        services.mark_notifications_read(by=request.user, ids=None if pk is None else [pk])
         return HttpResponseRedirect(reverse("enforcement:queue") + "#notifications")
