@@ -153,7 +153,8 @@ def test_documents_and_evidence_download(client, rectifying, county_officer, ent
     assert "attachment" in response["Content-Disposition"]
     assert b"".join(response.streaming_content) == PDF
 
-    document = client.get(body["documents"][0]["url"])
+    # A client that asks for the file's own type gets it (no 406 from content negotiation).
+    document = client.get(body["documents"][0]["url"], HTTP_ACCEPT="application/pdf")
     assert document.status_code == 200 and document["Content-Type"] == "application/pdf"
     assert b"".join(document.streaming_content).startswith(b"%PDF")
 

@@ -29,6 +29,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, mixins, parsers, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 
 from phaseout.enforcement import chain, procedures, services
@@ -614,6 +615,16 @@ def act_schema(body, *, created=False, multipart=False, id_params=()):
 # — cases —
 
 
+class FileNegotiation(BaseContentNegotiation):
+    """Downloads answer with the file's own type, so ``Accept: application/pdf`` is not a 406."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class CaseViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -723,6 +734,7 @@ class CaseViewSet(
         return Response(VerificationSerializer(chain.verify(case).as_dict()).data)
 
     def _download(self, row, name: str, content_type: str):
+        # A file is a file whatever the client's Accept says; errors still come back as JSON.
         try:
             handle = row.file.open("rb")
         except (FileNotFoundError, ValueError):
@@ -739,6 +751,7 @@ class CaseViewSet(
         methods=["get"],
         url_path=r"documents/(?P<document_id>[0-9]{1,18})/file",
         url_name="document-file",
+        content_negotiation_class=FileNegotiation,
     )
     def document_file(self, request, pk=None, document_id=None):
         """下载执法文书（PDF）."""
@@ -762,6 +775,7 @@ class CaseViewSet(
         methods=["get"],
         url_path=r"evidence/(?P<evidence_id>[0-9]{1,18})/file",
         url_name="evidence-file",
+        content_negotiation_class=FileNegotiation,
     )
     def evidence_file(self, request, pk=None, evidence_id=None):
         """下载证据材料."""
