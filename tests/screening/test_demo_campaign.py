@@ -21,6 +21,7 @@ BACKWARD = [
     ("北山县福源煤业有限责任公司", "MK-1", "coal"),
     ("北山县青峰建材有限公司", None, "safety-conditions"),
     ("城西区永兴钢铁有限公司", None, "quality-sampling"),
+    ("城东区华晨玻璃股份有限公司", "BL-1", "gb21340-2019.flat-glass-energy"),
 ]
 
 

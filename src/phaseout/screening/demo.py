@@ -44,6 +44,8 @@ SCRIPTED = {
     ("北山县青峰建材有限公司", None, "safety_conditions_met"): 0.0,
     # 产品质量监督抽查不合格。
     ("城西区永兴钢铁有限公司", None, "quality_sampling_passed"): 0.0,
+    # 平板玻璃综合能耗 14.6 kgce/重量箱，超过 GB 21340-2019 500–800 t/d 档限额 13.5。
+    ("城东区华晨玻璃股份有限公司", "BL-1", "flat_glass_comprehensive_energy"): 14.6,
 }
 NOT_INSPECTED_EVERY = 12
 
@@ -82,7 +84,11 @@ def _covers(rule, subject: Subject) -> bool:
     )
 
 
-def plan_readings(enterprises: list[Enterprise]) -> list[PlannedReading]:
+def plan_readings(
+    enterprises: list[Enterprise], retired_later: frozenset[int] = frozenset()
+) -> list[PlannedReading]:
+    """``retired_later``: lines taken out of service after the year screened (the demo's
+    enforcement cases dismantle one); they were in service, and inspected, that year."""
     rng = random.Random(SEED)
     rules = [
         r for r in national().rules.values() if r.kind in ("limit", "check") and r.in_force(AS_OF)
@@ -101,7 +107,7 @@ def plan_readings(enterprises: list[Enterprise]) -> list[PlannedReading]:
         if index % NOT_INSPECTED_EVERY == NOT_INSPECTED_EVERY - 1:
             continue  # not inspected yet: the campaign lists it as "next to inspect"
         for line in enterprise.lines.all():
-            if line.status in sql.EXCLUDED_LINE_STATUSES:
+            if line.status in sql.EXCLUDED_LINE_STATUSES and line.pk not in retired_later:
                 continue
             subject = _subject(line, enterprise)
             for rule in rules:
@@ -129,6 +135,20 @@ def plan_readings(enterprises: list[Enterprise]) -> list[PlannedReading]:
     return sorted(planned.values(), key=lambda r: (r.enterprise_id, r.line_id or 0, r.metric))
 
 
+def _retired_after(day: datetime.date) -> frozenset[int]:
+    """Lines sealed or dismantled by an enforcement measure dated after ``day``."""
+    from phaseout.enforcement.choices import MeasureKind
+    from phaseout.enforcement.models import Measure
+
+    return frozenset(
+        Measure.objects.filter(
+            line__isnull=False,
+            kind__in=[MeasureKind.SEALED, MeasureKind.DISMANTLED],
+            executed_on__gt=day,
+        ).values_list("line_id", flat=True)
+    )
+
+
 def _same(existing: list[Measurement], planned: list[PlannedReading]) -> bool:
     have = sorted(
         (m.enterprise_id, m.line_id or 0, m.metric, m.value_std, m.date) for m in existing
@@ -147,7 +167,7 @@ def load() -> dict:
         .prefetch_related("lines")
         .order_by("credit_code")
     )
-    planned = plan_readings(enterprises)
+    planned = plan_readings(enterprises, _retired_after(AS_OF))
     existing = list(Measurement.objects.filter(notes=NOTE))
     if not _same(existing, planned):
         Measurement.objects.filter(notes=NOTE).delete()
