@@ -1,6 +1,10 @@
 """Settings for the test suite: the production settings with a throwaway key and fast hashing."""
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("PHASEOUT_ALLOW_INSECURE_KEY", "1")
 
@@ -14,3 +18,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # No persistent connections in tests: the live server's threads must let the test database go.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Files the suite writes (case evidence and documents, some of them by `phaseout demo`) go to a
+# throwaway directory, never into the data directory.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="phaseout-test-media-"))
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
