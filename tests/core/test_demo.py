@@ -323,6 +323,20 @@ def test_printed_logins_work(output, client):
         "city_auditor",
         "east_cement_user",
         "admin",
+        # the enforcement desk
+        "east_env",
+        "east_market",
+        "east_safety",
+        "east_power",
+        "east_water",
+        "east_leader",
+        "north_safety",
+        "north_power",
+        "north_water",
+        "north_cement_user",
+        "nanjiang_env",
+        "nanjiang_leader",
+        "west_market",
     }
     for username in usernames:
         response = client.post(reverse("login"), {"username": username, "password": password})
@@ -346,6 +360,19 @@ def test_roles_and_scopes(output):
         "city_auditor": Role.AUDITOR,
         "east_cement_user": Role.ENTERPRISE,
         "admin": Role.ADMINISTRATOR,
+        "east_env": Role.OFFICER,
+        "east_market": Role.OFFICER,
+        "east_safety": Role.OFFICER,
+        "east_power": Role.OFFICER,
+        "east_water": Role.OFFICER,
+        "east_leader": Role.LEADER,
+        "north_safety": Role.OFFICER,
+        "north_power": Role.OFFICER,
+        "north_water": Role.OFFICER,
+        "north_cement_user": Role.ENTERPRISE,
+        "nanjiang_env": Role.OFFICER,
+        "nanjiang_leader": Role.LEADER,
+        "west_market": Role.OFFICER,
     }
     officer = User.objects.get(username="east_officer")
     seen = Scope.of(officer).enterprises()

@@ -3,8 +3,8 @@
 示范省 (990000) and its city 示范市 (990100) sit in the 99 range, which GB/T 2260 does not use
 for any province, so nothing here can be mistaken for a real place: four counties and districts
 (城东区, 城西区, 北山县, 南江市) and one park (示范经济技术开发区), every kind of department,
-one person per standing role, and about 300 enterprises with about 600 production lines and
-their licenses in the key industries of the seeds.
+one person per standing role and the people of the enforcement desk, and about 300 enterprises
+with about 600 production lines and their licenses in the key industries of the seeds.
 
 Everything comes from `random.Random(SEED)`, so two builds are identical (`build_plan` is pure
 and has no database access); `load` writes the plan keyed on codes (region codes, credit codes,
@@ -193,7 +193,10 @@ class Plan:
     people: tuple[PersonPlan, ...]
 
 
-# One person per standing role (the same roles as the test fixtures in tests/conftest.py).
+# One person per standing role (the same roles as the test fixtures in tests/conftest.py), then
+# the people of the enforcement desk (enforcement/demo.py): 城东区's officers of every department
+# a case involves and its leader, as in tests/enforcement/conftest.py, and the officers, leader and
+# enterprise user the cases in 北山县, 南江市 and 城西区 are driven by.
 PEOPLE: tuple[PersonPlan, ...] = (
     PersonPlan("east_officer", "张立新", Role.OFFICER, EAST, K.INDUSTRY_IT),
     PersonPlan("city_leader", "王建国", Role.LEADER, CITY, K.LEADING_GROUP),
@@ -207,6 +210,25 @@ PEOPLE: tuple[PersonPlan, ...] = (
         enterprise_name="城东区金盛水泥有限公司",
     ),
     PersonPlan("admin", "赵明", Role.ADMINISTRATOR, CITY, superuser=True),
+    PersonPlan("east_env", "周文静", Role.OFFICER, EAST, K.ECOLOGY_ENVIRONMENT),
+    PersonPlan("east_market", "吴国庆", Role.OFFICER, EAST, K.MARKET_REGULATION),
+    PersonPlan("east_safety", "郑志强", Role.OFFICER, EAST, K.EMERGENCY_MANAGEMENT),
+    PersonPlan("east_power", "孙卫东", Role.OFFICER, EAST, K.POWER_SUPPLIER),
+    PersonPlan("east_water", "马丽华", Role.OFFICER, EAST, K.WATER_SUPPLIER),
+    PersonPlan("east_leader", "黄振华", Role.LEADER, EAST, K.LEADING_GROUP),
+    PersonPlan("north_safety", "林永刚", Role.OFFICER, NORTH, K.EMERGENCY_MANAGEMENT),
+    PersonPlan("north_power", "何建军", Role.OFFICER, NORTH, K.POWER_SUPPLIER),
+    PersonPlan("north_water", "罗春梅", Role.OFFICER, NORTH, K.WATER_SUPPLIER),
+    PersonPlan(
+        "north_cement_user",
+        "徐长青",
+        Role.ENTERPRISE,
+        NORTH,
+        enterprise_name="北山县青峰建材有限公司",
+    ),
+    PersonPlan("nanjiang_env", "高敏", Role.OFFICER, NANJIANG, K.ECOLOGY_ENVIRONMENT),
+    PersonPlan("nanjiang_leader", "梁正平", Role.LEADER, NANJIANG, K.LEADING_GROUP),
+    PersonPlan("west_market", "宋佳", Role.OFFICER, WEST, K.MARKET_REGULATION),
 )
 
 
@@ -1026,6 +1048,7 @@ class LoadResult:
     logins: list[LoginRow]
     password: str = PASSWORD
     screening: dict = field(default_factory=dict)
+    enforcement: dict = field(default_factory=dict)
 
 
 def _sync(
@@ -1159,6 +1182,10 @@ def _load_people(plan: Plan, regions, departments, enterprises_by_name) -> list[
 def load(plan: Plan | None = None) -> LoadResult:
     """Write the demo jurisdiction. Idempotent: keyed on codes; a second run changes nothing."""
     plan = plan or build_plan()
+    from phaseout.enforcement import demo as enforcement_demo
+
+    # Statuses that enforcement measures in force hold are the measures' to change, not the plan's.
+    held_enterprises, held_lines = enforcement_demo.held_statuses()
     regions = _load_regions()
     departments = _load_departments(plan, regions)
 
@@ -1182,7 +1209,7 @@ def load(plan: Plan | None = None) -> LoadResult:
             address=e.address,
             legal_representative=e.legal_representative,
             employees=e.employees,
-            status=e.status,
+            status=held_enterprises.get(e.credit_code, e.status),
             notes=e.notes,
         )
         _validate(enterprise, ("region", "industry"))
@@ -1200,6 +1227,7 @@ def load(plan: Plan | None = None) -> LoadResult:
         enterprise = enterprises[(e.credit_code,)]
         for line_plan in e.lines:
             line = ProductionLine(enterprise=enterprise, **line_plan.__dict__)
+            line.status = held_lines.get((e.credit_code, line.code), line.status)
             _validate(line, ("enterprise",))
             wanted_lines.append(line)
         for license_plan in e.licenses:
@@ -1226,6 +1254,7 @@ def load(plan: Plan | None = None) -> LoadResult:
     logins = _load_people(plan, regions, departments, by_name)
     from phaseout.screening import demo as screening_demo
 
+    screening = screening_demo.load()
     return LoadResult(
         regions=len(regions),
         departments=len(departments),
@@ -1233,7 +1262,9 @@ def load(plan: Plan | None = None) -> LoadResult:
         lines=line_counts,
         licenses=license_counts,
         logins=logins,
-        screening=screening_demo.load(),
+        screening=screening,
+        # After the screening: the cases are opened from its findings.
+        enforcement=enforcement_demo.load(),
     )
 
 
@@ -1264,6 +1295,21 @@ def _screening_line(summary: dict) -> str:
     }
 
 
+def _enforcement_line(summary: dict) -> str:
+    if not summary:
+        return ""
+    from phaseout.enforcement.choices import CaseState
+
+    states = "，".join(
+        f"{CaseState(state).label} {count}" for state, count in summary["states"].items()
+    )
+    return _("执法案件 %(total)d 件（本次新建 %(created)d 件）：%(states)s。") % {
+        "total": sum(summary["states"].values()),
+        "created": summary["created"],
+        "states": states,
+    }
+
+
 def format_report(result: LoadResult, url: str = "http://127.0.0.1:8000/") -> str:
     def counted(label: str, counts: Counts) -> str:
         return _("%(label)s %(total)d（新增 %(created)d，更新 %(updated)d）") % {
@@ -1284,6 +1330,7 @@ def format_report(result: LoadResult, url: str = "http://127.0.0.1:8000/") -> st
             ]
         ),
         _screening_line(result.screening),
+        _enforcement_line(result.enforcement),
         "",
         _("演示账号（口令相同）：%(password)s") % {"password": result.password},
         "",
