@@ -11,7 +11,15 @@ def admin_client(client, db):
     return client
 
 
-MODELS = ["case", "caseevent", "document", "evidence", "measure", "notification", "procedureoverride"]
+MODELS = [
+    "case",
+    "caseevent",
+    "document",
+    "evidence",
+    "measure",
+    "notification",
+    "procedureoverride",
+]
 
 
 def test_the_admin_lists_and_shows_without_add_or_change(admin_client, rectifying):

@@ -117,3 +117,45 @@ def test_a_revoked_licence_cannot_be_made_valid_again(
     assert safety_license.status == LicenseStatus.REVOKED
     with pytest.raises(ValidationError, match="吊销"):
         registry.update_license(safety_license, by=county_officer, status=LicenseStatus.VALID)
+
+
+def test_a_company_wide_suspension_leaves_a_sealed_line_sealed(
+    county_officer, safety_officer, east_enterprise, line
+):
+    from phaseout.registry.models import ProductionLine
+
+    other = ProductionLine.objects.create(
+        enterprise=east_enterprise,
+        code="FM-1",
+        equipment_type="cement_mill",
+        capacity=100,
+        capacity_unit="10kt/a",
+    )
+    tech = services.open_case(
+        by=county_officer,
+        dimension="TECHNOLOGY",
+        enterprise=east_enterprise,
+        line=line,
+        facts="淘汰类",
+    )
+    tech = services.order_exit(tech, by=county_officer, reason="淘汰类装备")
+    services.record_measure(
+        tech, by=county_officer, kind=MeasureKind.SEALED, executed_on=datetime.date(2026, 3, 2)
+    )
+    safety = services.open_case(
+        by=safety_officer, dimension="SAFETY", enterprise=east_enterprise, facts="安全条件不达标"
+    )
+    safety = services.serve_order(safety, by=safety_officer, served_on=datetime.date(2026, 3, 2))
+    line.refresh_from_db()
+    other.refresh_from_db()
+    assert (line.status, other.status) == (LineStatus.SEALED, LineStatus.SUSPENDED)
+    services.record_reinspection(
+        safety,
+        by=safety_officer,
+        inspected_on=datetime.date(2026, 3, 2),
+        compliant=True,
+        notes="恢复生产",
+    )
+    line.refresh_from_db()
+    other.refresh_from_db()
+    assert (line.status, other.status) == (LineStatus.SEALED, LineStatus.OPERATING)

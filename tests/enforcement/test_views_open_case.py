@@ -118,7 +118,7 @@ def test_the_form_says_what_is_wrong(client, county_officer, north_enterprise, e
 
 
 @pytest.mark.parametrize("who", ["enterprise_user", "city_leader", "power_officer"])
-def test_only_officers_of_a_handling_department_open_cases(request, client, who):
+def test_only_officers_of_a_handling_department_open_cases(db, request, client, who):
     assert login(client, request.getfixturevalue(who)).get(NEW).status_code == 403
 
 

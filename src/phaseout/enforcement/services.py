@@ -921,6 +921,9 @@ def request_approval(
         raise ValidationError({"government": _("批准机关应为企业所在地或其上级人民政府。")})
     before, after = _move(case, "request_approval")
     case.approval_region = government
+    # The rectification period is over or has failed: what is pending now is the government's
+    # decision, which has no statutory period here.
+    _set_deadline(case, None, "")
     document = _issue_document(
         case,
         DocumentKind.APPROVAL_REQUEST,
@@ -1200,22 +1203,27 @@ def _place_measure(
     return measure
 
 
+# How far a line is from producing: a measure only ever moves a line further along (a company-wide
+# suspension leaves a sealed line sealed).
+LINE_SEVERITY = {
+    LineStatus.OPERATING: 0,
+    LineStatus.RESTRICTED: 1,
+    LineStatus.SUSPENDED: 2,
+    LineStatus.SEALED: 3,
+    LineStatus.DISMANTLED: 4,
+    LineStatus.EXITED: 5,
+}
+
+
 def _apply_status(measure: Measure) -> None:
     """Lines and licences change status only through measures (and their lifting)."""
     status = LINE_STATUS_OF.get(measure.kind)
     if status:
-        lines = (
-            [measure.line]
-            if measure.line_id
-            else list(
-                measure.enterprise.lines.exclude(
-                    status__in=[LineStatus.DISMANTLED, LineStatus.EXITED]
-                )
-            )
-        )
+        lines = [measure.line] if measure.line_id else list(measure.enterprise.lines.all())
         for line in lines:
-            line.status = status
-            line.save(update_fields=["status", "updated_at"])
+            if LINE_SEVERITY.get(line.status, 0) < LINE_SEVERITY[status]:
+                line.status = status
+                line.save(update_fields=["status", "updated_at"])
         if not measure.line_id:
             enterprise_status = {
                 LineStatus.RESTRICTED: EnterpriseStatus.RESTRICTED,
