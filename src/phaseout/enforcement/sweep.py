@@ -235,6 +235,9 @@ def _write_postgresql(events: list[_Event], today, now) -> dict[int, str]:
             f" version = c.version + 1, chain_head = b.hash, event_count = c.event_count + 1,"
             f" updated_at = %s"
             f" FROM {_BATCH_TABLE} AS b WHERE c.id = b.id AND c.version = b.old_version"
+            # The batch's id range: without it the join walked the primary key from the first
+            # case up to the batch's last, for every batch.
+            f" AND c.id BETWEEN %s AND %s"
             f" RETURNING c.id, c.state"
             f"), filed AS ("
             f" INSERT INTO {event_table} (case_id, seq, kind, at, actor_id, actor_name,"
@@ -242,7 +245,15 @@ def _write_postgresql(events: list[_Event], today, now) -> dict[int, str]:
             f" SELECT b.id, b.seq, %s, %s, NULL, %s, b.from_state, b.new_state, b.summary,"
             f" b.payload, b.prev_hash, b.hash FROM {_BATCH_TABLE} AS b JOIN moved ON moved.id = b.id"
             f") SELECT id, state FROM moved",
-            [today, now, EventKind.DEADLINE.value, now, events[0].actor_name],
+            [
+                today,
+                now,
+                min(e.case_id for e in events),
+                max(e.case_id for e in events),
+                EventKind.DEADLINE.value,
+                now,
+                events[0].actor_name,
+            ],
         )
         return dict(cursor.fetchall())
 
