@@ -23,8 +23,10 @@ from phaseout.enforcement import sweep as sweeping
 from phaseout.enforcement.chain import verify
 from phaseout.enforcement.choices import CaseState, DueKind, EventKind
 from phaseout.enforcement.models import Case, CaseEvent, Notification
+from phaseout.regions.choices import Role
 from phaseout.regions.models import Person
 from phaseout.registry.models import ProductionLine
+from tests.conftest import _person
 
 from .conftest import TODAY
 
@@ -403,3 +405,19 @@ def test_property_one_sweep_does_its_part_and_a_second_nothing(
         later_run = sweeping.sweep(today=TODAY + datetime.timedelta(days=later), remind=False)
         assert sorted(later_run.cases) == sorted(newly)
         transaction.set_rollback(True)
+
+
+def test_someone_who_joins_later_gets_the_current_reminder_once(
+    county_officer, east_enterprise, jurisdiction
+):
+    make_cases(county_officer, east_enterprise, [(S.RECTIFYING, days(6), None)])
+    assert sweeping.sweep(today=TODAY).reminders == 1
+    newcomer = _person(
+        "east_cement_new",
+        role=Role.ENTERPRISE,
+        region=jurisdiction["east"],
+        enterprise=east_enterprise,
+    )
+    assert sweeping.sweep(today=TODAY).reminders == 1
+    assert reminders_of(newcomer) == [7] and reminders_of(county_officer) == [7]
+    assert sweeping.sweep(today=days(1)).reminders == 0

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import connection, transaction
-from django.db.models import Q
+from django.db import connection, models, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -278,24 +278,48 @@ def _recipients(cases: list[Case]) -> dict[int, list]:
     }
 
 
+def _awaiting_reminder(today: datetime.date):
+    """Cases with a deadline in the next 30 days and at least one recipient who has not had the
+    reminder of the threshold the deadline is at today. Asked in one query, so a day when every
+    reminder is out already costs one query, not the loading of every case in the window."""
+    horizon = today + datetime.timedelta(days=max(REMIND_DAYS))
+    # The threshold a deadline is at today: 1 day or less, 7 days or less, else 30.
+    threshold = models.Case(
+        *(
+            models.When(due_on__lte=today + datetime.timedelta(days=days), then=models.Value(days))
+            for days in sorted(REMIND_DAYS)[:-1]
+        ),
+        default=models.Value(max(REMIND_DAYS)),
+        output_field=models.PositiveSmallIntegerField(),
+    )
+    sent = Notification.objects.filter(
+        user_id=OuterRef("user_id"),
+        case_id=OuterRef(OuterRef("pk")),
+        due_on=OuterRef(OuterRef("due_on")),
+        days_before=OuterRef(OuterRef("threshold")),
+    )
+    people = Person.objects.filter(user__is_active=True).exclude(Exists(sent))
+    officers = people.filter(role=Role.OFFICER, department_id=OuterRef("department_id"))
+    enterprise = people.filter(role=Role.ENTERPRISE, enterprise_id=OuterRef("enterprise_id"))
+    return (
+        Case.objects.filter(due_on__gte=today, due_on__lte=horizon)
+        .exclude(due_kind="")
+        .annotate(threshold=threshold)
+        .filter(Exists(officers) | Exists(enterprise))
+    )
+
+
 def send_reminders(*, today: datetime.date) -> tuple[int, int]:
     """In-app reminders (and e-mail when configured) 30, 7 and 1 days before a deadline; each
     (user, case, deadline, threshold) once."""
-    horizon = today + datetime.timedelta(days=max(REMIND_DAYS))
-    qs = (
-        Case.objects.filter(due_on__gte=today, due_on__lte=horizon)
-        .exclude(due_kind="")
-        .select_related("enterprise")
-        .order_by("id")
-    )
+    ids = list(_awaiting_reminder(today).order_by("id").values_list("id", flat=True))
+    qs = Case.objects.select_related("enterprise").order_by("id")
     created = emailed = 0
-    last_id = 0
     email = getattr(settings, "PHASEOUT_REMINDER_EMAIL", False)
-    while True:
-        cases = list(qs.filter(id__gt=last_id)[:BATCH])
+    for start in range(0, len(ids), BATCH):
+        cases = list(qs.filter(id__in=ids[start : start + BATCH]))
         if not cases:
-            break
-        last_id = cases[-1].pk
+            continue
         recipients = _recipients(cases)
         wanted = []
         for case in cases:
