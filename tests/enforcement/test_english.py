@@ -53,3 +53,29 @@ def test_the_default_language_is_still_chinese(client, county_officer, rectifyin
     page = login(client, county_officer).get(detail(rectifying)).text
     assert "限期整改中" in page and "执法文书" in page
     assert "Rectification in progress" not in page
+
+
+def test_the_record_is_chinese_whatever_the_officer_s_language(energy_case, county_officer):
+    """Documents and the case file are the administrative record: always in Chinese. A refusal
+    is in the person's language."""
+    import datetime
+
+    from django.utils import translation
+
+    from phaseout.core.errors import ProcedureError
+    from phaseout.enforcement import services
+
+    with translation.override("en"):
+        try:
+            services.decide_extension(energy_case, by=county_officer, grant=True, reason="x")
+        except ProcedureError as exc:
+            refusal = str(exc)
+        case = services.serve_order(
+            energy_case, by=county_officer, served_on=datetime.date(2026, 3, 1)
+        )
+        assert translation.get_language() == "en"
+    assert "cannot" in refusal.lower() or "not" in refusal.lower()
+    document = case.documents.get()
+    assert document.title == "限期整改通知书"
+    assert "限期整改" in document.context["order"]
+    assert "下达限期整改通知书" in case.events.order_by("seq").last().summary

@@ -20,6 +20,7 @@ The procedures (工信部联产业〔2017〕30号 四至九; DESIGN.md "The lega
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import mimetypes
 from collections.abc import Iterable
@@ -30,10 +31,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django_fsm import TransitionNotAllowed
 
 from phaseout.core.errors import ProcedureError
@@ -135,7 +136,7 @@ LICENSE_STATUS_OF = {
     MeasureKind.LICENSE_REVOKED: LicenseStatus.REVOKED,
     MeasureKind.LICENSE_CANCELLED: LicenseStatus.CANCELLED,
 }
-REMEDY = _(
+REMEDY = gettext_lazy(
     "如不服本决定，可在收到本文书之日起六十日内向%(gov)s申请行政复议，也可在六个月内依法向人民法院提起行政诉讼。"
 )
 ALLOWED_UPLOADS = {
@@ -143,6 +144,37 @@ ALLOWED_UPLOADS = {
     "image/jpeg": (b"\xff\xd8\xff",),
     "image/png": (b"\x89PNG\r\n\x1a\n",),
 }
+
+
+# — the language of the record —
+
+
+def act(function):
+    """One act: one transaction, and the person's language restored afterwards.
+
+    What an act writes into the case file (event summaries, documents, deadline explanations) is
+    the administrative record and is written in Chinese whatever language the person uses; the
+    refusals before it (permission, inputs, procedure) are in the person's language. So the
+    record helpers switch to Chinese once the checks have passed (``_record_language``), and
+    this wrapper switches back."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        language = translation.get_language()
+        try:
+            with transaction.atomic():
+                return function(*args, **kwargs)
+        finally:
+            if language:
+                translation.activate(language)
+            else:
+                translation.deactivate()
+
+    return wrapper
+
+
+def _record_language() -> None:
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 # — who may act —
@@ -276,20 +308,20 @@ def _load(case: Case | int, version: int | None) -> tuple[Case, int]:
 
 # The act each transition performs, as said in a refusal ("案件当前为“已立案”，不能决定延期。").
 ACT_NAMES = {
-    "serve_order": _lazy("下达整改（停产）决定"),
-    "request_extension": _lazy("申请延期"),
-    "decide_extension": _lazy("决定延期"),
-    "find_compliant": _lazy("复查结案"),
-    "find_noncompliant": _lazy("登记复查结果"),
-    "mark_overdue": _lazy("认定逾期"),
-    "request_approval": _lazy("报请政府批准"),
-    "approve": _lazy("批准"),
-    "refuse": _lazy("不予批准"),
-    "order_exit": _lazy("责令关停退出"),
-    "confirm_sealed": _lazy("确认封存"),
-    "accept_exit": _lazy("验收"),
-    "find_restarted": _lazy("登记回头看"),
-    "withdraw": _lazy("撤销立案"),
+    "serve_order": gettext_lazy("下达整改（停产）决定"),
+    "request_extension": gettext_lazy("申请延期"),
+    "decide_extension": gettext_lazy("决定延期"),
+    "find_compliant": gettext_lazy("复查结案"),
+    "find_noncompliant": gettext_lazy("登记复查结果"),
+    "mark_overdue": gettext_lazy("认定逾期"),
+    "request_approval": gettext_lazy("报请政府批准"),
+    "approve": gettext_lazy("批准"),
+    "refuse": gettext_lazy("不予批准"),
+    "order_exit": gettext_lazy("责令关停退出"),
+    "confirm_sealed": gettext_lazy("确认封存"),
+    "accept_exit": gettext_lazy("验收"),
+    "find_restarted": gettext_lazy("登记回头看"),
+    "withdraw": gettext_lazy("撤销立案"),
 }
 
 
@@ -303,6 +335,7 @@ def _move(case: Case, name: str) -> tuple[str, str]:
             _("案件当前为“%(state)s”，不能%(act)s。")
             % {"state": CaseState(before).label, "act": ACT_NAMES[name]}
         ) from None
+    _record_language()
     return before, case.state
 
 
@@ -358,6 +391,7 @@ def _require_date(value, field: str) -> datetime.date:
 
 
 def _document_context(case: Case, kind: str, *, issued_on, order: str, deadline=None, **extra):
+    _record_language()
     enterprise = case.enterprise
     line = case.line
     ctx = {
@@ -416,6 +450,7 @@ def _jsonable(value):
 
 def _issue_document(case: Case, kind: str, *, by, context: dict) -> Document:
     """Number, render and file a document; the caller puts it in the event's payload."""
+    _record_language()
     from phaseout.enforcement import pdf
 
     year = context["issued_on"].year
@@ -472,7 +507,7 @@ def _responsible_department(user, dimension: str, region: Region) -> Department:
     )
 
 
-@transaction.atomic
+@act
 def open_case(
     *,
     by,
@@ -522,6 +557,7 @@ def open_case(
     except IntegrityError:
         raise ProcedureError(_("该企业（生产线）在这一维度已有未结案件。")) from None
     case.findings.set(findings)
+    _record_language()
     event = _event(
         case,
         kind=EventKind.OPENED,
@@ -555,7 +591,7 @@ ORDER_MEASURE = {
 }
 
 
-@transaction.atomic
+@act
 def serve_order(
     case: Case | int,
     *,
@@ -679,7 +715,7 @@ def _rechain(case: Case, events: list[CaseEvent]) -> list[CaseEvent]:
 # — extension (能耗 only) —
 
 
-@transaction.atomic
+@act
 def request_extension(
     case: Case | int,
     *,
@@ -737,7 +773,7 @@ def request_extension(
     return _write(case, seen, [event])
 
 
-@transaction.atomic
+@act
 def decide_extension(
     case: Case | int,
     *,
@@ -824,7 +860,7 @@ def decide_extension(
 # — re-inspection —
 
 
-@transaction.atomic
+@act
 def record_reinspection(
     case: Case | int,
     *,
@@ -887,7 +923,7 @@ def _may_escalate(case: Case) -> None:
         )
 
 
-@transaction.atomic
+@act
 def request_approval(
     case: Case | int,
     *,
@@ -971,7 +1007,7 @@ def require_approver(user, case: Case) -> Scope:
     return scope
 
 
-@transaction.atomic
+@act
 def decide_approval(
     case: Case | int,
     *,
@@ -1025,6 +1061,7 @@ def _exit_order(
     case: Case, *, by, exit_kind: str, months: int | None, reason: str, approved: bool
 ) -> list:
     """The closure decision, its deadline, and the licences the law withdraws."""
+    _record_language()
     if exit_kind not in ExitKind.values:
         raise ValidationError({"exit_kind": _("不认识的退出方式。")})
     if exit_kind == ExitKind.LINES and case.line is None:
@@ -1091,7 +1128,7 @@ def _exit_order(
     return events
 
 
-@transaction.atomic
+@act
 def order_exit(
     case: Case | int,
     *,
@@ -1181,6 +1218,7 @@ def _executor_for(user, case: Case | None, kind: str, license_: License | None):
 def _place_measure(
     case, kind, *, by, on, license=None, evidence=None, note="", check_executor=False
 ):
+    _record_language()
     executor = _executor_for(by, case, kind, license) if check_executor else None
     if executor is None and by is not None:
         executor = getattr(Scope.of(by).person, "department", None)
@@ -1237,6 +1275,7 @@ def _apply_status(measure: Measure) -> None:
 
 
 def _measure_event(case: Case, measure: Measure, by) -> CaseEvent:
+    _record_language()
     payload = {
         "measure": measure.pk,
         "kind": measure.kind,
@@ -1263,6 +1302,7 @@ def _measure_event(case: Case, measure: Measure, by) -> CaseEvent:
 
 
 def _lift(measure: Measure, *, by, on, reason) -> CaseEvent:
+    _record_language()
     measure.lifted_on = on
     measure.lifted_by = by or measure.recorded_by
     measure.lift_reason = reason
@@ -1334,7 +1374,7 @@ def check_license_status(license_: License, status: str) -> None:
         raise ValidationError({"status": _("该证照已被依法吊销或注销，须先依法解除该措施。")})
 
 
-@transaction.atomic
+@act
 def record_measure(
     case: Case | int,
     *,
@@ -1396,7 +1436,7 @@ def record_measure(
     return measure
 
 
-@transaction.atomic
+@act
 def lift_measure(
     measure: Measure,
     *,
@@ -1430,7 +1470,7 @@ def lift_measure(
     return measure
 
 
-@transaction.atomic
+@act
 def sign_commitment(case: Case | int, *, by, text: str, version: int | None = None) -> Measure:
     """企业向社会公开承诺不再恢复生产（30号文（八））。"""
     case, seen = _load(case, version)
@@ -1463,7 +1503,7 @@ def _measures_in_force(case: Case) -> set[str]:
     return set(case.measures.filter(lifted_on__isnull=True).values_list("kind", flat=True))
 
 
-@transaction.atomic
+@act
 def confirm_sealed(
     case: Case | int, *, by, dismantle_months: int | None = None, version: int | None = None
 ) -> Case:
@@ -1533,7 +1573,7 @@ def confirm_sealed(
     return _write(case, seen, _rechain(case, events))
 
 
-@transaction.atomic
+@act
 def accept_exit(
     case: Case | int,
     *,
@@ -1614,7 +1654,7 @@ def accept_exit(
     return _write(case, seen, [_evidence_event(case, evidence, by), event])
 
 
-@transaction.atomic
+@act
 def record_follow_up(
     case: Case | int,
     *,
@@ -1657,7 +1697,7 @@ def record_follow_up(
     return _write(case, seen, [event])
 
 
-@transaction.atomic
+@act
 def withdraw_case(case: Case | int, *, by, reason: str, version: int | None = None) -> Case:
     """撤销立案（说明理由）。"""
     case, seen = _load(case, version)
@@ -1732,6 +1772,7 @@ def _store_evidence(case: Case, upload, *, by, kind: str, description: str) -> E
 
 
 def _evidence_event(case: Case, evidence: Evidence, by) -> CaseEvent:
+    _record_language()
     return _event(
         case,
         kind=EventKind.EVIDENCE,
@@ -1746,7 +1787,7 @@ def _evidence_event(case: Case, evidence: Evidence, by) -> CaseEvent:
     )
 
 
-@transaction.atomic
+@act
 def add_evidence(
     case: Case | int,
     *,
@@ -1768,7 +1809,7 @@ def add_evidence(
     return evidence
 
 
-@transaction.atomic
+@act
 def add_comment(case: Case | int, *, by, text: str, version: int | None = None) -> CaseEvent:
     """在案卷中记录备注。"""
     case, seen = _load(case, version)
@@ -1782,7 +1823,7 @@ def add_comment(case: Case | int, *, by, text: str, version: int | None = None) 
 # — jurisdiction parameters —
 
 
-@transaction.atomic
+@act
 def set_procedure_override(
     *, by, region: Region, dimension: str, parameter: str, value, reference: str
 ) -> ProcedureOverride:
@@ -1808,12 +1849,14 @@ def set_procedure_override(
     return override
 
 
+@act
 def apply_recomputed_deadline(case_id: int, *, version: int, deadline: Deadline) -> bool:
     """A provisional deadline recomputed once its year's official calendar is loaded, with the
     change in the case file. False when the case changed meanwhile (the next load retries)."""
     try:
         with transaction.atomic():
             case, seen = _load(case_id, version)
+            _record_language()
             old = case.due_on
             case.due_on = deadline.due
             case.due_explanation = deadline.explanation[:300]
