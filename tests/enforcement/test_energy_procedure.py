@@ -244,3 +244,16 @@ def test_evidence_type_and_size_are_checked(rectifying, enterprise_user, setting
     )
     assert evidence.content_type == "image/png"
     assert verify(rectifying).ok
+
+
+@pytest.mark.parametrize("name", ["..\\..\\x.png", "../../etc/x.png", "a\x00b.png", "...."])
+def test_an_uploaded_name_is_never_a_path(rectifying, enterprise_user, name):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .conftest import PNG
+
+    evidence = services.add_evidence(
+        rectifying, by=enterprise_user, upload=SimpleUploadedFile(name, PNG)
+    )
+    assert "/" not in evidence.name and "\\" not in evidence.name and ".." not in evidence.name
+    assert evidence.file.name.startswith(f"cases/{rectifying.pk}/")

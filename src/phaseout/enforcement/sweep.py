@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from phaseout.enforcement.chain import GENESIS, event_hash
@@ -58,7 +58,13 @@ class SweepResult:
 
 
 def sweep(*, today: datetime.date | None = None, remind: bool = True) -> SweepResult:
-    today = today or timezone.localdate()
+    """Move the overdue cases on and send the reminders due ``today``. The events and reminders
+    it writes are in Chinese, the language of the record, whoever runs it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _sweep(today=today or timezone.localdate(), remind=remind)
+
+
+def _sweep(*, today: datetime.date, remind: bool) -> SweepResult:
     result = SweepResult(today=today)
     # The candidates' ids in one read by the due index; then each batch re-read by its id range
     # (a keyset walk ordered by id made PostgreSQL scan the whole table in id order instead).
