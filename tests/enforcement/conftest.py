@@ -15,6 +15,8 @@ from phaseout.enforcement import services
 from phaseout.regions.choices import DepartmentKind, Role
 from phaseout.registry.choices import LicenseKind, LicenseStatus
 from phaseout.registry.models import License, ProductionLine
+from phaseout.screening import services as screening
+from phaseout.screening.models import Finding
 from tests.conftest import _person
 
 TODAY = datetime.date(2026, 3, 2)
@@ -144,6 +146,30 @@ def open_case(
     return services.open_case(
         by=officer, dimension=dimension, enterprise=enterprise, line=line, facts=facts
     )
+
+
+@pytest.fixture
+def finding(county_officer, jurisdiction, line):
+    """城东水泥's kiln found using 125 kgce/t of clinker energy (GB 16780-2021 3级: 117)."""
+    campaign = screening.create_campaign(
+        by=county_officer,
+        region=jurisdiction["east"],
+        name="2025年度排查",
+        year=2025,
+        as_of=datetime.date(2025, 12, 31),
+    )
+    screening.record_measurement(
+        by=county_officer,
+        enterprise=line.enterprise,
+        line=line,
+        metric="clinker_comprehensive_energy",
+        value=125,
+        unit="kgce/t",
+        date=datetime.date(2025, 6, 1),
+        source="inspection",
+    )
+    screening.run_campaign(campaign, by=county_officer)
+    return Finding.objects.get(campaign=campaign, rule_id="gb16780-2021.clinker-energy")
 
 
 @pytest.fixture

@@ -11,8 +11,6 @@ import time_machine
 from phaseout.enforcement.choices import MeasureKind
 from phaseout.enforcement.models import Case, Measure
 from phaseout.registry.choices import LicenseStatus, LineStatus
-from phaseout.screening import services as screening
-from phaseout.screening.models import Finding
 from tests.conftest import login
 
 from .apihelpers import CASES, acts, post, url
@@ -57,29 +55,6 @@ def test_an_officer_opens_a_case(client, county_officer, east_enterprise, line):
         content_type="application/json",
     )
     assert again.status_code == 409 and "已有未结案件" in again.json()["detail"]
-
-
-@pytest.fixture
-def finding(county_officer, jurisdiction, line):
-    campaign = screening.create_campaign(
-        by=county_officer,
-        region=jurisdiction["east"],
-        name="2025年度排查",
-        year=2025,
-        as_of=datetime.date(2025, 12, 31),
-    )
-    screening.record_measurement(
-        by=county_officer,
-        enterprise=line.enterprise,
-        line=line,
-        metric="clinker_comprehensive_energy",
-        value=125,
-        unit="kgce/t",
-        date=datetime.date(2025, 6, 1),
-        source="inspection",
-    )
-    screening.run_campaign(campaign, by=county_officer)
-    return Finding.objects.get(campaign=campaign, rule_id="gb16780-2021.clinker-energy")
 
 
 def test_a_case_opened_from_a_finding_states_its_facts(

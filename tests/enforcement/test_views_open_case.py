@@ -2,42 +2,15 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
 from phaseout.enforcement.models import Case
-from phaseout.screening import services as screening
-from phaseout.screening.models import Finding
 from tests.conftest import login
 
 from .pages import detail
 
 NEW = reverse("enforcement:case-create")
-
-
-@pytest.fixture
-def finding(county_officer, jurisdiction, line):
-    campaign = screening.create_campaign(
-        by=county_officer,
-        region=jurisdiction["east"],
-        name="2025年度排查",
-        year=2025,
-        as_of=datetime.date(2025, 12, 31),
-    )
-    screening.record_measurement(
-        by=county_officer,
-        enterprise=line.enterprise,
-        line=line,
-        metric="clinker_comprehensive_energy",
-        value=125,
-        unit="kgce/t",
-        date=datetime.date(2025, 6, 1),
-        source="inspection",
-    )
-    screening.run_campaign(campaign, by=county_officer)
-    return Finding.objects.get(campaign=campaign, rule_id="gb16780-2021.clinker-energy")
 
 
 def test_the_finding_page_offers_to_open_a_case_to_its_officers(
