@@ -214,6 +214,8 @@ def test_awaiting_agrees_with_available_actions(
 def test_readers_see_deadlines_and_overdue_cases(request, client, who, rectifying):
     text = login(client, request.getfixturevalue(who)).get(QUEUE).text
     assert rectifying.number in section(text, "overdue")
+    # Every deadline shown says how it was computed.
+    assert "送达 2025-08-31，6个月，届满 2026-02-28" in section(text, "overdue")
 
 
 def test_the_enterprise_sees_its_own_deadlines_only(
