@@ -29,6 +29,7 @@ def test_schema_validates_without_warnings(db, tmp_path):
         "/api/cases/{id}/",
         "/api/cases/{id}/events/",
         "/api/cases/{id}/verify/",
+        "/api/cases/{id}/archive/",
         "/api/cases/{id}/documents/{document_id}/file/",
         "/api/cases/{id}/evidence/{evidence_id}/file/",
         "/api/cases/{id}/serve-order/",

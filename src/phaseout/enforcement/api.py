@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -784,6 +784,17 @@ class CaseViewSet(
         if evidence is None:
             raise Http404
         return self._download(evidence, evidence.name, evidence.content_type)
+
+    @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY}, filters=False)
+    @action(detail=True, methods=["get"], content_negotiation_class=FileNegotiation)
+    def archive(self, request, pk=None):
+        """导出整个案卷（ZIP：文书、证据、events.json、chain.json、说明）."""
+        from phaseout.enforcement.archive import export_case
+
+        case = self.get_object()
+        response = HttpResponse(export_case(case), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{case.number}-case-file.zip"'
+        return response
 
     # — the acts —
 

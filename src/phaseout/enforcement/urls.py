@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/export.xlsx", cases.CaseExportView.as_view(), name="case-export"),
     path("cases/new/", cases.CaseOpenView.as_view(), name="case-create"),
     path("cases/<int:pk>/", cases.CaseDetailView.as_view(), name="case-detail"),
+    path("cases/<int:pk>/archive.zip", files.ArchiveDownloadView.as_view(), name="case-archive"),
     path(
         "cases/<int:pk>/documents/<int:document>/",
         files.DocumentDownloadView.as_view(),

@@ -6,7 +6,7 @@ import logging
 import re
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views import View
 
@@ -51,3 +51,18 @@ class EvidenceDownloadView(LoginRequiredMixin, View):
         case = scoped_case(request, pk)
         row = get_object_or_404(case.evidence.all(), pk=evidence)
         return send_file(row.file, filename=row.name, content_type=row.content_type)
+
+
+class ArchiveDownloadView(LoginRequiredMixin, View):
+    """The whole case file as one ZIP: documents, evidence, events.json, chain.json, README."""
+
+    def get(self, request, pk):
+        from phaseout.enforcement.archive import export_case
+
+        case = scoped_case(request, pk)
+        response = HttpResponse(export_case(case), content_type="application/zip")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{safe_filename(case.number)}-case-file.zip"'
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
