@@ -159,3 +159,34 @@ def test_a_company_wide_suspension_leaves_a_sealed_line_sealed(
     line.refresh_from_db()
     other.refresh_from_db()
     assert (line.status, other.status) == (LineStatus.SEALED, LineStatus.OPERATING)
+
+
+def test_a_ledger_import_cannot_set_a_sealed_line_back_to_operating(
+    rectifying, county_officer, line, tmp_path
+):
+    from phaseout.registry.ledger.importer import import_ledger
+    from tests.registry.ledger_files import LINE_HEADER, line_row, write_csv
+
+    case = services.record_reinspection(
+        rectifying,
+        by=county_officer,
+        inspected_on=datetime.date(2026, 3, 2),
+        compliant=False,
+        notes="未整改",
+    )
+    case = services.order_exit(case, by=county_officer, reason="逾期未整改")
+    services.record_measure(
+        case, by=county_officer, kind=MeasureKind.SEALED, executed_on=datetime.date(2026, 3, 2)
+    )
+    code = line.enterprise.credit_code
+    path = write_csv(tmp_path / "lines.csv", LINE_HEADER, [line_row(code, "YL-1", 状态="运行")])
+
+    report = import_ledger([path], by=county_officer)
+
+    assert not report.ok
+    assert any("封存主体设备" in str(error) for error in report.errors)
+    line.refresh_from_db()
+    assert line.status == LineStatus.SEALED
+    # Keeping the status it has is fine.
+    path = write_csv(tmp_path / "same.csv", LINE_HEADER, [line_row(code, "YL-1", 状态="封存")])
+    assert import_ledger([path], by=county_officer).ok

@@ -63,6 +63,7 @@ PROGRESS_EVERY = 1000
 ENTERPRISE_FIELDS = ENTERPRISE_VALUE_COLUMNS
 LINE_FIELDS = LINE_VALUE_COLUMNS
 _EQUIPMENT, _SIZE_UNIT = LINE_FIELDS.index("equipment_type"), LINE_FIELDS.index("size_unit")
+_STATUS = LINE_FIELDS.index("status")
 
 Progress = Callable[..., Any]
 
@@ -473,6 +474,51 @@ class _Import:
                     % {"region": self.regions_by_id[found[1]]},
                 )
         self.check_stored_sizes(line_table)
+        self.check_held_statuses(line_table)
+
+    def check_held_statuses(self, table: Table | None) -> None:
+        """While a measure is in force on a line (封存, 停产, 断电 …, or one on its whole
+        enterprise), its status changes only through the measure and its lifting, never by a
+        ledger row (as the registry's form and API refuse it)."""
+        from phaseout.enforcement.choices import MeasureKind
+        from phaseout.enforcement.models import Measure
+        from phaseout.enforcement.services import BLOCKS_OPERATING
+
+        wanted: dict[tuple[int, str], tuple[int, str]] = {}
+        for (code, line_code), (row, values) in self.lines.items():
+            found = self.existing.get(code)
+            if values and values[_STATUS] is not None and found is not None:
+                wanted[(found[0], line_code)] = (row, values[_STATUS])
+        for chunk in _chunks(sorted({pk for pk, _code in wanted})):
+            held = Measure.objects.filter(
+                enterprise_id__in=chunk,
+                lifted_on__isnull=True,
+                license__isnull=True,
+                kind__in=sorted(BLOCKS_OPERATING),
+            ).values_list("enterprise_id", "line_id", "kind")
+            by_line: dict[int, set[str]] = {}
+            by_enterprise: dict[int, set[str]] = {}
+            for enterprise_pk, line_pk, kind in held:
+                if line_pk is None:
+                    by_enterprise.setdefault(enterprise_pk, set()).add(kind)
+                else:
+                    by_line.setdefault(line_pk, set()).add(kind)
+            if not (by_line or by_enterprise):
+                continue
+            stored = ProductionLine.objects.filter(enterprise_id__in=chunk).values_list(
+                "pk", "enterprise_id", "code", "status"
+            )
+            for line_pk, enterprise_pk, line_code, status in stored:
+                kinds = by_line.get(line_pk, set()) | by_enterprise.get(enterprise_pk, set())
+                row, new_status = wanted.get((enterprise_pk, line_code), (None, status))
+                if kinds and new_status != status:
+                    self._error(
+                        table,
+                        row,
+                        "status",
+                        _("该生产线有未解除的措施（%(m)s），状态须通过依法解除措施才能改变。")
+                        % {"m": "、".join(sorted(str(MeasureKind(k).label) for k in kinds))},
+                    )
 
     def check_stored_sizes(self, table: Table | None) -> None:
         """A row that changes a line's equipment type and leaves its size empty keeps the size
