@@ -49,7 +49,10 @@ __all__ = [
     "PublishedYear",
     "current_calendar",
     "load_year",
+    "may_load_calendar",
+    "may_view_calendar",
     "parse_year",
+    "read_bytes",
     "read_year",
     "recompute_provisional_deadlines",
 ]
@@ -102,23 +105,35 @@ def read_year(path: str | os.PathLike) -> PublishedYear:
         raise ValidationError(
             _("无法打开文件 %(path)s：%(error)s") % {"path": path, "error": exc.strerror}
         ) from exc
+    return read_bytes(raw, name=str(path))
+
+
+def read_bytes(raw: bytes, *, name: str) -> PublishedYear:
+    """Read and check a year's arrangement file given as its bytes (an upload); ``name`` names
+    it in the messages. Raises ValidationError listing every problem, each naming its field."""
     if len(raw) > MAX_FILE_BYTES:
         raise ValidationError(
             _("文件 %(path)s 超过 %(size)d KB，不是一个年度的节假日安排。")
-            % {"path": path, "size": MAX_FILE_BYTES // 1024}
+            % {"path": name, "size": MAX_FILE_BYTES // 1024}
         )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ValidationError(_("文件 %(path)s 不是 UTF-8 编码的文本。") % {"path": path}) from exc
+        raise ValidationError(_("文件 %(path)s 不是 UTF-8 编码的文本。") % {"path": name}) from exc
     try:
+        # An alias repeats a node without repeating its text: a few lines could expand into a
+        # value too large to check or to quote in a message. A year's arrangement needs none.
+        if any(isinstance(token, yaml.AliasToken) for token in yaml.scan(text)):
+            raise ValidationError(
+                _("文件 %(path)s 使用了 YAML 别名（*）；请逐项写出日期。") % {"path": name}
+            )
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = where.line + 1 if where is not None else "?"
         raise ValidationError(
             _("文件 %(path)s 第 %(line)s 行不是有效的 YAML：%(problem)s")
-            % {"path": path, "line": line, "problem": getattr(exc, "problem", None) or exc}
+            % {"path": name, "line": line, "problem": getattr(exc, "problem", None) or exc}
         ) from exc
     return parse_year(data)
 
@@ -358,6 +373,15 @@ def may_load_calendar(user) -> bool:
     if user.is_superuser:
         return True
     return Person.objects.filter(user=user, role=Role.ADMINISTRATOR).exists()
+
+
+def may_view_calendar(user) -> bool:
+    """Superusers and government staff (every role but enterprise users) read the loaded years."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return Person.objects.filter(user=user).exclude(role=Role.ENTERPRISE).exists()
 
 
 def load_year(data_or_path: Mapping | str | os.PathLike | PublishedYear, *, by) -> CalendarYear:
