@@ -1,6 +1,8 @@
 from django.urls import path
 
 from phaseout.enforcement.views import actions, cases, files, queue
+from phaseout.enforcement.views import calendar as calendar_views
+from phaseout.enforcement.views import procedures as procedure_views
 
 app_name = "enforcement"
 urlpatterns = [
@@ -11,6 +13,8 @@ urlpatterns = [
         queue.NotificationReadView.as_view(),
         name="notification-read",
     ),
+    path("calendar/", calendar_views.CalendarView.as_view(), name="calendar"),
+    path("procedures/", procedure_views.ProceduresView.as_view(), name="procedures"),
     path("cases/", cases.CaseListView.as_view(), name="case-list"),
     path("cases/export.xlsx", cases.CaseExportView.as_view(), name="case-export"),
     path("cases/new/", cases.CaseOpenView.as_view(), name="case-create"),
