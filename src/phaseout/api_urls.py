@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from phaseout.enforcement.api import register as register_enforcement
+from phaseout.enforcement.api_calendar import register as register_calendar
 from phaseout.regions.api import register as register_regions
 from phaseout.registry.api import register as register_registry
 from phaseout.screening.api import register as register_screening
@@ -14,5 +15,6 @@ register_registry(router)
 register_screening(router)
 register_standards(router)
 register_enforcement(router)
+register_calendar(router)
 
 urlpatterns = router.urls
