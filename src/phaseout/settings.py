@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "phaseout.standards",
     "phaseout.screening",
     "phaseout.enforcement",
+    "phaseout.disclosure",
 ]
 
 MIDDLEWARE = [
