@@ -14,6 +14,7 @@ urlpatterns = [
     path("standards/", include("phaseout.standards.urls")),
     path("enforcement/", include("phaseout.enforcement.urls")),
     path("public/", include("phaseout.disclosure.public.urls")),
+    path("disclosure/", include("phaseout.disclosure.urls")),
     path("api/", include("phaseout.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from phaseout.disclosure import views
+
+app_name = "disclosure"
+urlpatterns = [
+    path("", views.SnapshotListView.as_view(), name="snapshot-list"),
+    path("<int:pk>/", views.SnapshotDetailView.as_view(), name="snapshot-detail"),
+    path(
+        "<int:pk>/review/",
+        views.SnapshotActView.as_view(),
+        {"act": "review"},
+        name="snapshot-review",
+    ),
+    path(
+        "<int:pk>/publish/",
+        views.SnapshotActView.as_view(),
+        {"act": "publish"},
+        name="snapshot-publish",
+    ),
+]
