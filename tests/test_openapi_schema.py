@@ -55,6 +55,11 @@ def test_schema_validates_without_warnings(db, tmp_path):
         "/api/calendar-years/",
         "/api/calendar-years/{year}/",
         "/api/calendar-years/coverage/",
+        "/api/list-snapshots/",
+        "/api/list-snapshots/{id}/",
+        "/api/list-snapshots/{id}/review/",
+        "/api/list-snapshots/{id}/publish/",
+        "/api/list-snapshots/{id}/entries/",
     ):
         assert f"{path}:" in text
     assert "/api/regions/:" in text

@@ -2,6 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
+from phaseout.disclosure.api import register as register_disclosure
 from phaseout.enforcement.api import register as register_enforcement
 from phaseout.enforcement.api_calendar import register as register_calendar
 from phaseout.regions.api import register as register_regions
@@ -16,5 +17,6 @@ register_screening(router)
 register_standards(router)
 register_enforcement(router)
 register_calendar(router)
+register_disclosure(router)
 
 urlpatterns = router.urls

@@ -230,6 +230,7 @@ SPECTACULAR_SETTINGS = {
         "EventKindEnum": "phaseout.enforcement.choices.EventKind",
         "EvidenceKindEnum": "phaseout.enforcement.choices.EvidenceKind",
         "MeasureKindEnum": "phaseout.enforcement.choices.MeasureKind",
+        "ListKindEnum": "phaseout.disclosure.choices.ListKind",
     },
 }
 
