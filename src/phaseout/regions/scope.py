@@ -38,6 +38,9 @@ class Scope:
                 .filter(user=user)
                 .first()
             )
+        if person is not None:
+            # Templates ask ``user.person`` (the nav); let them use this row, not query again.
+            user._state.fields_cache["person"] = person
         everything = bool(user is not None and user.is_authenticated and user.is_superuser)
         scope = cls(user=user, person=person, everything=everything)
         if user is not None:
