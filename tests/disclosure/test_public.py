@@ -62,7 +62,7 @@ def publish(snapshot, *, reviewer):
 def published(jurisdiction, county_officer, reviewer):
     rows = [
         {"enterprise_name": SCRIPT, "reason": SCRIPT},
-        {"enterprise_name": FORMULA, "credit_code": "+91990102MA00000002"},
+        {"enterprise_name": FORMULA, "credit_code": "+1990102MA00000002"},
         {
             "enterprise_name": "北山建材有限公司",
             "region_code": "990121",
@@ -157,7 +157,7 @@ def test_csv_download_is_formula_safe_with_a_bom(client, published):
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
     assert rows[0][1] == "企业名称" and len(rows) == 4
-    assert rows[2][1] == "'" + FORMULA and rows[2][2] == "'+91990102MA00000002"
+    assert rows[2][1] == "'" + FORMULA and rows[2][2] == "'+1990102MA00000002"
     assert rows[1][1] == SCRIPT  # a download is data, not HTML
     searched = client.get(reverse("public:list-csv", args=[ListKind.YELLOW]) + "?q=北山")
     assert len(list(csv.reader(io.StringIO(b"".join(searched.streaming_content).decode())))) == 2
