@@ -20,7 +20,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from phaseout.enforcement import services
-from phaseout.enforcement.archive import MAX_NAME, export_case, safe_name
+from phaseout.enforcement.archive import export_case
+from phaseout.enforcement.filenames import MAX_NAME, safe_name
 from phaseout.enforcement.models import CaseEvent, Evidence
 
 from .conftest import PDF, PNG, pdf_upload

@@ -17,20 +17,16 @@ from __future__ import annotations
 import datetime
 import io
 import json
-import re
-import unicodedata
 import zipfile
 from decimal import Decimal
 
 from django.utils import timezone
 
 from phaseout.enforcement.chain import GENESIS, event_content, verify
+from phaseout.enforcement.filenames import safe_name
 from phaseout.enforcement.models import Case
 
-MAX_NAME = 120
 # Names Windows refuses as file names, whatever their extension.
-_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
-_UNSAFE = re.compile(r'[<>:"|?*]')
 
 ALGORITHM = {
     "hash": "SHA-256",
@@ -109,26 +105,6 @@ case.json      案件本身的各项字段
 
 以上任何一步不符，说明案卷在该事件处（或其附件）被改动过。
 """
-
-
-def safe_name(name: str, default: str = "file") -> str:
-    """A plain file name: no directory part, no ``..``, no control or reserved characters."""
-    name = unicodedata.normalize("NFC", name or "")
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    # Control and format characters (including right-to-left overrides) and unpaired surrogates.
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
-    name = _UNSAFE.sub("_", name).strip(" .")
-    if not name:
-        name = default
-    if name.split(".", 1)[0].upper() in _RESERVED:
-        name = "_" + name
-    if len(name) > MAX_NAME:
-        stem, dot, ext = name.rpartition(".")
-        ext = ext if dot and len(ext) <= 10 else ""
-        name = (stem if ext else name)[: MAX_NAME - len(ext) - 1].rstrip(" .") + (
-            "." + ext if ext else ""
-        )
-    return name
 
 
 class _Names:

@@ -54,6 +54,7 @@ from phaseout.enforcement.choices import (
 )
 from phaseout.enforcement.deadlines import Deadline
 from phaseout.enforcement.deadlines import due_date as _due_date
+from phaseout.enforcement.filenames import safe_name
 from phaseout.enforcement.models import (
     Case,
     CaseEvent,
@@ -1752,9 +1753,7 @@ def _store_evidence(case: Case, upload, *, by, kind: str, description: str) -> E
         raise ValidationError({"file": _("只接受 PDF、JPEG、PNG 文件。")})
     data = upload.read()
     sha = hashlib.sha256(data).hexdigest()
-    # The name as shown, never a path: the last part after any / or \, without control characters.
-    name = (getattr(upload, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if ch.isprintable()).strip(" .")[:150] or "evidence"
+    name = safe_name(getattr(upload, "name", "") or "", "evidence")
     ext = mimetypes.guess_extension(content_type) or ""
     if not name.lower().endswith((ext, ".jpeg", ".jpg") if ext == ".jpg" else (ext,)):
         name += ext
