@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "captcha",
     "phaseout.core",
     "phaseout.regions",
     "phaseout.registry",
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "phaseout.screening",
     "phaseout.enforcement",
     "phaseout.disclosure",
+    "phaseout.tipoffs",
 ]
 
 MIDDLEWARE = [

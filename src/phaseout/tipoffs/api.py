@@ -1,0 +1,5 @@
+"""REST endpoints for tip-offs (举报)."""
+
+
+def register(router) -> None:
+    """Add the tip-off endpoints to the one router."""
