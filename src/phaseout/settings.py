@@ -39,6 +39,18 @@ if not SECRET_KEY:
             "SECRET_KEY is not set. Set it in the environment (see docs/configuration.md)."
         )
 
+# Personal data (举报人身份、联系方式) is encrypted at rest with these Fernet keys (comma-separated;
+# the first encrypts, all decrypt, so a key can be rotated). Generate one with
+# `phaseout personal-data-key`. Production refuses to start without it; the demo and the tests
+# derive a throwaway key from SECRET_KEY.
+PHASEOUT_DATA_KEYS = env_list("PHASEOUT_DATA_KEYS")
+if not PHASEOUT_DATA_KEYS and not (DEBUG or os.environ.get("PHASEOUT_ALLOW_INSECURE_KEY")):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "PHASEOUT_DATA_KEYS is not set. Set it in the environment (see docs/configuration.md)."
+    )
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

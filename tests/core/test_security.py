@@ -44,18 +44,34 @@ def test_login_form_needs_csrf(db, county_officer):
     assert response.status_code == 403
 
 
-def test_production_settings_refuse_a_missing_secret_key():
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
-    env.pop("PHASEOUT_ALLOW_INSECURE_KEY", None)
+def _start_production(**extra):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "PHASEOUT_DATA_KEYS", "PHASEOUT_ALLOW_INSECURE_KEY"}
+    }
     env["DJANGO_SETTINGS_MODULE"] = "phaseout.settings"
-    result = subprocess.run(
+    env.update(extra)
+    return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         env=env,
         capture_output=True,
         text=True,
     )
+
+
+def test_production_settings_refuse_a_missing_secret_key():
+    result = _start_production()
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_settings_refuse_missing_personal_data_keys():
+    result = _start_production(SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "PHASEOUT_DATA_KEYS is not set" in result.stderr
+    key = "sNsDP0f8dY6mJXxkKz0oHk8gw-1c0aBq0rW0Z2qR1jE="
+    assert _start_production(SECRET_KEY="x" * 50, PHASEOUT_DATA_KEYS=key).returncode == 0
 
 
 def test_phaseout_command_maps_hyphens(db, capsys):
