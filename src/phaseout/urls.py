@@ -4,8 +4,11 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from phaseout.core.views import health
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="registry:enterprise-list"), name="home"),
+    path("healthz", health, name="health"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

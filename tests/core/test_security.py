@@ -87,3 +87,10 @@ def test_english_is_available_and_chinese_is_the_default(client, db):
     page = client.get(reverse("login")).content.decode()
     assert 'lang="en"' in page and "Log in" in page
     assert "简体中文" in page  # each language is offered in its own name
+
+
+def test_health_answers_without_login_or_database(client):
+    # No db fixture: pytest-django refuses any database access, so passing proves there is none.
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.content == b"ok\n"
+    assert client.post("/healthz").status_code == 405
