@@ -17,3 +17,18 @@ def snapshots_visible_to(user):
     if not works_on_lists(user):
         return ListSnapshot.objects.none()
     return Scope.of(user).filter(ListSnapshot.objects.all(), region_field="region")
+
+
+def data_errors_visible_to(user):
+    """Data-error reports: officers see their own department's; leaders and auditors those of
+    every department in their region's subtree; enterprises and the anonymous none."""
+    from phaseout.disclosure.models import DataErrorReport
+    from phaseout.regions.choices import Role
+
+    if not works_on_lists(user):
+        return DataErrorReport.objects.none()
+    scope = Scope.of(user)
+    reports = scope.filter(DataErrorReport.objects.all(), region_field="department__region")
+    if scope.everything or scope.role in (Role.LEADER, Role.AUDITOR):
+        return reports
+    return reports.filter(department_id=scope.person.department_id)

@@ -62,3 +62,26 @@ NUMBER_WORD = {
     ListKind.ENV_SERIOUS: "超标排放严重",
     ListKind.ANNUAL_EXIT: "退出",
 }
+
+
+class RecordSection(models.TextChoices):
+    """The sections of an enterprise's public record, in the order the page shows them."""
+
+    IDENTITY = "identity", _("企业基本信息")
+    LINES = "lines", _("生产线和产能")
+    STATUS = "status", _("当前状态")
+    COMPLIANCE = "compliance", _("近12个季度合规情况")
+    MEASURES = "measures", _("已公布的措施")
+    ANNOUNCEMENTS = "announcements", _("公告")
+    EXITS = "exits", _("退出情况")
+
+
+# Sections whose facts come from the registry (台账): a report on them goes to the department
+# keeping the registry; the others to the department that published the lists.
+REGISTRY_SECTIONS = frozenset({RecordSection.IDENTITY, RecordSection.LINES})
+
+
+class DataErrorStatus(models.TextChoices):
+    OPEN = "open", _("待处理")
+    ANSWERED = "answered", _("已答复")
+    CLOSED = "closed", _("已关闭")

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from phaseout.disclosure.choices import ListKind, SnapshotStatus
+from phaseout.disclosure.choices import DataErrorStatus, ListKind, RecordSection, SnapshotStatus
 from phaseout.screening.choices import Dimension
 
 
@@ -170,6 +170,8 @@ class SnapshotEntry(models.Model):
                 fields=["snapshot", "position"], name="snapshot_entry_position_unique"
             ),
         ]
+        # The public record (公开档案) finds an enterprise's entries by its code.
+        indexes = [models.Index(fields=["credit_code"], name="snapshot_entry_credit_code")]
 
     def __str__(self) -> str:
         return f"{self.enterprise_name} {self.line_code}".strip()
@@ -205,3 +207,47 @@ class ListNumber(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.kind} {self.year}: {self.last}"
+
+
+class DataErrorReport(models.Model):
+    """报告数据错误: what a member of the public says is wrong on an enterprise's public record.
+
+    Routed at submission to the department answerable for the section (services.route_data_error);
+    the sender follows it with the reference code. The e-mail address is personal data: stored
+    encrypted (core.crypto), shown only to the department handling the report.
+    """
+
+    reference = models.CharField(_("查询码"), max_length=20, unique=True)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, db_index=True)
+    enterprise_name = models.CharField(_("企业名称"), max_length=200)
+    section = models.CharField(
+        _("有误的部分"), max_length=20, choices=RecordSection.choices, blank=True
+    )
+    message = models.TextField(_("错误说明"))
+    email = models.TextField(_("回复邮箱（加密）"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=DataErrorStatus.choices, default=DataErrorStatus.OPEN
+    )
+    department = models.ForeignKey(
+        "regions.Department",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("承办部门"),
+    )
+    response = models.TextField(_("答复"), blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    responded_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("确认邮件发送时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("数据错误报告")
+        verbose_name_plural = _("数据错误报告")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["department", "status"], name="data_error_department")]
+
+    def __str__(self) -> str:
+        return self.reference

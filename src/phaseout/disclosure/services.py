@@ -20,22 +20,35 @@ from __future__ import annotations
 
 import datetime
 import functools
+import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from phaseout.core.crypto import encrypt
 from phaseout.core.errors import ProcedureError
 from phaseout.disclosure import derive
-from phaseout.disclosure.choices import NUMBER_WORD, PUBLISHERS, ListKind, SnapshotStatus
-from phaseout.disclosure.models import ListNumber, ListSnapshot, SnapshotEntry
+from phaseout.disclosure.choices import (
+    NUMBER_WORD,
+    PUBLISHERS,
+    REGISTRY_SECTIONS,
+    DataErrorStatus,
+    ListKind,
+    RecordSection,
+    SnapshotStatus,
+)
+from phaseout.disclosure.models import DataErrorReport, ListNumber, ListSnapshot, SnapshotEntry
 from phaseout.disclosure.workdays import working_days_after
 from phaseout.enforcement.calendars import current_calendar
-from phaseout.regions.choices import Role
-from phaseout.regions.models import Region
+from phaseout.regions.choices import REGISTRY_KEEPERS, DepartmentKind, Role
+from phaseout.regions.models import Department, Region
 from phaseout.regions.scope import Scope
+from phaseout.registry.models import Enterprise
 
 DELISTING_WORKING_DAYS = 3
 
@@ -227,3 +240,148 @@ def delistings(snapshot: ListSnapshot) -> list[dict]:
             }
         )
     return result
+
+
+# — 报告数据错误 (data-error reports on the public record) —
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
+MESSAGE_MAX = 2000
+RESPONSE_MAX = 2000
+
+
+def new_reference() -> str:
+    """A reference code nobody can guess (60 random bits): it is the sender's only key."""
+    return "SJ" + "".join(secrets.choice(REFERENCE_ALPHABET) for _i in range(12))
+
+
+def _registry_department(region: Region) -> Department | None:
+    """The registry-keeping department of the region or, failing that, of the regions above it
+    (工信/经信 first: the department that keeps the 台账)."""
+    chain, seen = [], region
+    while seen is not None and len(chain) < 6:
+        chain.append(seen.pk)
+        seen = seen.parent
+    departments = list(
+        Department.objects.filter(region_id__in=chain, kind__in=REGISTRY_KEEPERS).order_by("pk")
+    )
+    preference = [
+        DepartmentKind.INDUSTRY_IT,
+        *sorted(REGISTRY_KEEPERS - {DepartmentKind.INDUSTRY_IT}),
+    ]
+    departments.sort(key=lambda d: (chain.index(d.region_id), preference.index(d.kind), d.pk))
+    return departments[0] if departments else None
+
+
+def route_data_error(credit_code: str, section: str) -> tuple[Department, str]:
+    """Who answers a report on this record, and the enterprise's name as the record shows it.
+
+    Identity and lines come from the registry: the department keeping it in the enterprise's
+    region. Everything else comes from the lists: the department that published the latest
+    snapshot naming the enterprise."""
+    latest = (
+        SnapshotEntry.objects.filter(
+            credit_code=credit_code, snapshot__status=SnapshotStatus.PUBLISHED
+        )
+        .select_related("snapshot__department")
+        .order_by("-snapshot__published_at", "-snapshot_id")
+        .first()
+    )
+    if latest is None:
+        raise ValidationError({"credit_code": _("没有这家企业的已公布信息。")})
+    name = latest.enterprise_name
+    if section in REGISTRY_SECTIONS:
+        enterprise = (
+            Enterprise.objects.select_related("region").filter(credit_code=credit_code).first()
+        )
+        if enterprise is not None:
+            name = enterprise.name
+            department = _registry_department(enterprise.region)
+            if department is not None:
+                return department, name
+    return latest.snapshot.department, name
+
+
+@act
+def report_data_error(
+    *, credit_code: str, message: str, section: str = "", email: str = ""
+) -> DataErrorReport:
+    """报告数据错误：任何人，无须登录；按所涉部分转交承办部门，并向提交人确认。"""
+    message = (message or "").strip()
+    email = (email or "").strip()
+    errors = {}
+    if not message:
+        errors["message"] = _("请说明哪里有误。")
+    elif len(message) > MESSAGE_MAX:
+        errors["message"] = _("错误说明不能超过 %(n)d 个字。") % {"n": MESSAGE_MAX}
+    if section and section not in RecordSection.values:
+        errors["section"] = _("请选择档案中的一个部分。")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = _("请填写有效的电子邮箱，或留空。")
+    if errors:
+        raise ValidationError(errors)
+    department, name = route_data_error(credit_code, section)
+    report = DataErrorReport.objects.create(
+        reference=new_reference(),
+        credit_code=credit_code,
+        enterprise_name=name,
+        section=section,
+        message=message,
+        email=encrypt(email),
+        department=department,
+    )
+    if email:
+        transaction.on_commit(lambda: _acknowledge(report.pk, email))
+    return report
+
+
+def _acknowledge(report_id: int, email: str) -> None:
+    """The acknowledgement e-mail: the reference code and a fixed sentence, nothing else (not
+    the sender's text: the form must not let anyone mail arbitrary words to any address)."""
+    report = DataErrorReport.objects.get(pk=report_id)
+    subject = _("数据错误报告已收到（%(ref)s）") % {"ref": report.reference}
+    body = _(
+        "您报告的数据错误已收到，我们将转交承办部门核实处理。\n查询码：%(ref)s\n"
+        "请凭查询码在信息公开网站查看处理情况。"
+    ) % {"ref": report.reference}
+    send_mail(subject, body, None, [email], fail_silently=True)
+    DataErrorReport.objects.filter(pk=report_id).update(acknowledged_at=timezone.now())
+
+
+def handles_data_error(user, report: DataErrorReport) -> bool:
+    """Officers and leaders of the department the report was routed to."""
+    person = Scope.of(user).person if user is not None else None
+    return (
+        person is not None
+        and person.role in (Role.OFFICER, Role.LEADER)
+        and person.department_id == report.department_id
+    )
+
+
+@act
+def respond_data_error(
+    report: DataErrorReport, *, response: str, close: bool = False, by
+) -> DataErrorReport:
+    """答复（或答复并关闭）数据错误报告：承办部门的经办人员或领导。"""
+    report = (
+        DataErrorReport.objects.select_for_update().select_related("department").get(pk=report.pk)
+    )
+    if not handles_data_error(by, report):
+        raise PermissionDenied(
+            _("只有%(dept)s的人员可以答复这份报告。") % {"dept": report.department.name}
+        )
+    if report.status == DataErrorStatus.CLOSED:
+        raise ProcedureError(_("这份报告已关闭。"))
+    response = (response or "").strip()
+    if not response:
+        raise ValidationError({"response": _("请填写答复。")})
+    if len(response) > RESPONSE_MAX:
+        raise ValidationError({"response": _("答复不能超过 %(n)d 个字。") % {"n": RESPONSE_MAX}})
+    report.response = response
+    report.status = DataErrorStatus.CLOSED if close else DataErrorStatus.ANSWERED
+    report.responded_by = by
+    report.responded_at = timezone.now()
+    report.save(update_fields=["response", "status", "responded_by", "responded_at", "updated_at"])
+    return report

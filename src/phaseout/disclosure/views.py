@@ -18,11 +18,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from phaseout.core.crypto import decrypt
 from phaseout.core.errors import ProcedureError
 from phaseout.core.forms import BootstrapFormMixin, add_service_error
 from phaseout.disclosure import services
-from phaseout.disclosure.access import snapshots_visible_to, works_on_lists
-from phaseout.disclosure.choices import ListKind, SnapshotStatus
+from phaseout.disclosure.access import (
+    data_errors_visible_to,
+    snapshots_visible_to,
+    works_on_lists,
+)
+from phaseout.disclosure.choices import DataErrorStatus, ListKind, SnapshotStatus
 from phaseout.regions.scope import Scope
 
 SNAPSHOT_RELATED = ("region", "department", "prepared_by", "reviewed_by", "published_by")
@@ -151,3 +156,85 @@ class SnapshotActView(ListsMixin, View):
         else:
             messages.success(request, _("名单已公布：%(number)s。") % {"number": snapshot.number})
         return HttpResponseRedirect(snapshot_url(snapshot))
+
+
+# — 数据错误报告 (data-error reports from the public record) —
+
+
+class RespondForm(BootstrapFormMixin, forms.Form):
+    response = forms.CharField(
+        label=gettext_lazy("答复"),
+        max_length=services.RESPONSE_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy(
+            "答复将在公开的处理情况页面显示，请勿写入个人信息或未公开的案件情况。"
+        ),
+    )
+    close = forms.BooleanField(label=gettext_lazy("答复并关闭"), required=False)
+
+
+class DataErrorListView(ListsMixin, View):
+    """/disclosure/data-errors/: the reports routed to the person's department (or, for leaders
+    and auditors, to any department in their region), open ones first."""
+
+    template_name = "disclosure/data_error_list.html"
+
+    def get(self, request):
+        status = request.GET.get("status", "")
+        reports = data_errors_visible_to(request.user).select_related("department")
+        if status in DataErrorStatus.values:
+            reports = reports.filter(status=status)
+        reports = reports.order_by("-created_at", "-id")[:500]
+        context = {"reports": reports, "status": status, "statuses": DataErrorStatus.choices}
+        return render(request, self.template_name, context)
+
+
+class DataErrorDetailView(ListsMixin, View):
+    """/disclosure/data-errors/<pk>/: the report; its department answers or closes it."""
+
+    template_name = "disclosure/data_error_detail.html"
+
+    def report(self, pk):
+        return get_object_or_404(
+            data_errors_visible_to(self.request.user).select_related("department", "responded_by"),
+            pk=pk,
+        )
+
+    def get(self, request, pk):
+        return self.render(self.report(pk), RespondForm())
+
+    def post(self, request, pk):
+        report = self.report(pk)
+        if not services.handles_data_error(request.user, report):
+            raise PermissionDenied(
+                _("只有%(dept)s的人员可以答复这份报告。") % {"dept": report.department.name}
+            )
+        form = RespondForm(request.POST)
+        if not form.is_valid():
+            return self.render(report, form, status=400)
+        try:
+            services.respond_data_error(
+                report,
+                response=form.cleaned_data["response"],
+                close=form.cleaned_data["close"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.render(report, form, status=400)
+        except ProcedureError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("已答复。"))
+        return HttpResponseRedirect(reverse("disclosure:data-error-detail", args=[report.pk]))
+
+    def render(self, report, form, status=200):
+        handles = services.handles_data_error(self.request.user, report)
+        context = {
+            "report": report,
+            "form": form,
+            "handles": handles and report.status != DataErrorStatus.CLOSED,
+            # The sender's address is personal data: only the department answering sees it.
+            "email": decrypt(report.email) if handles else None,
+        }
+        return render(self.request, self.template_name, context, status=status)

@@ -14,18 +14,28 @@ import itertools
 import tempfile
 from dataclasses import dataclass
 
+from django import forms
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.http import FileResponse, Http404, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.decorators import ratelimit
 from openpyxl import Workbook
 
 from phaseout.core.exports import csv_chunks, neutralise
-from phaseout.disclosure.choices import ListKind
-from phaseout.disclosure.models import ListSnapshot, SnapshotEntry
+from phaseout.core.forms import add_service_error
+from phaseout.disclosure import services
+from phaseout.disclosure.choices import ListKind, RecordSection, SnapshotStatus
+from phaseout.disclosure.models import DataErrorReport, ListSnapshot, SnapshotEntry
+from phaseout.disclosure.public.record import normalise_code, public_record
 from phaseout.regions.models import Region, code_prefix
 from phaseout.screening.choices import Dimension
 
@@ -100,13 +110,22 @@ def _select(request, kind: ListKind) -> Selection:
             snapshot = latest.filter(region=at).first()
         else:
             snapshot = latest.filter(region__code__in=_top_codes(published)).first()
-    params = {
-        name: request.GET.get(name, "").strip()
-        for name in ("q", "region", "industry", "dimension", "year")
-    }
+    params = entry_params(request.GET)
     if snapshot is None:
         return Selection(None, SnapshotEntry.objects.none(), params)
-    entries = snapshot.entries.all()
+    return Selection(snapshot, filter_entries(snapshot.entries.all(), params), params)
+
+
+ENTRY_FILTERS = ("q", "region", "industry", "dimension", "year")
+
+
+def entry_params(query) -> dict[str, str]:
+    """The search and filters of a list page (and of the public API's entries)."""
+    return {name: str(query.get(name, "")).strip() for name in ENTRY_FILTERS}
+
+
+def filter_entries(entries: QuerySet, params: dict[str, str]) -> QuerySet:
+    """One list's entries after the search (name or credit code) and the filters."""
     if params["q"]:
         entries = entries.filter(
             Q(enterprise_name__icontains=params["q"]) | Q(credit_code__iexact=params["q"])
@@ -120,11 +139,11 @@ def _select(request, kind: ListKind) -> Selection:
     if params["dimension"]:
         entries = entries.filter(dimension=params["dimension"])
     if params["year"]:
-        if not params["year"].isdigit():
+        if not (params["year"].isdigit() and 1 <= int(params["year"]) <= 9999):
             entries = entries.none()
         else:
             entries = entries.filter(since__year=int(params["year"]))
-    return Selection(snapshot, entries.order_by("position"), params)
+    return entries.order_by("position")
 
 
 def _top_codes(published: QuerySet) -> list[str]:
@@ -254,3 +273,201 @@ def _cell(value):
     if value is not None and not isinstance(value, (int, str)):
         value = float(value)  # Decimal capacity: a number in the sheet
     return neutralise(value)
+
+
+# — 企业公开档案 (an enterprise's public record) —
+
+
+@require_GET
+def enterprise(request, credit_code: str):
+    """/public/enterprises/<code>/: the record, or 404 when no published list names it."""
+    record = public_record(credit_code)
+    if record is None:
+        raise Http404
+    if record.credit_code != credit_code:
+        return redirect("public:enterprise", record.credit_code)
+    return render(
+        request,
+        "disclosure/public/enterprise.html",
+        {"record": record, "form": DataErrorForm()},
+    )
+
+
+SEARCH_LIMIT = 50
+
+
+@require_GET
+def enterprise_search(request):
+    """/public/enterprises/?q=: by credit code (straight to the record) or by name (the
+    enterprises named in a published list whose published name contains the words)."""
+    q = request.GET.get("q", "").strip()[:100]
+    results = []
+    if q:
+        code = normalise_code(q)
+        published = SnapshotEntry.objects.filter(snapshot__status=SnapshotStatus.PUBLISHED)
+        if code is not None and published.filter(credit_code=code).exists():
+            return redirect("public:enterprise", code)
+        results = list(
+            published.filter(enterprise_name__icontains=q)
+            .values("credit_code")
+            .annotate(name=Max("enterprise_name"), region=Max("region_name"))
+            .order_by("name", "credit_code")[: SEARCH_LIMIT + 1]
+        )
+    return render(
+        request,
+        "disclosure/public/search.html",
+        {"q": q, "results": results[:SEARCH_LIMIT], "more": len(results) > SEARCH_LIMIT},
+    )
+
+
+# — 报告数据错误 (report a data error) —
+
+
+class DataErrorForm(forms.Form):
+    message = forms.CharField(
+        label=gettext_lazy("哪里有误"),
+        max_length=services.MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+        help_text=gettext_lazy("请写明有误的内容和正确的情况；请勿填写个人隐私。"),
+    )
+    section = forms.ChoiceField(
+        label=gettext_lazy("所涉部分（可选）"),
+        choices=[("", gettext_lazy("不确定"))] + list(RecordSection.choices),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    email = forms.EmailField(
+        label=gettext_lazy("回复邮箱（可选）"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"class": "form-control"}),
+        help_text=gettext_lazy("只用于向您确认收到；加密保存，仅承办部门可见。"),
+    )
+
+
+DATA_ERROR_RATE = "5/h"
+
+
+@ratelimit(group="public-data-error", key="ip", rate=DATA_ERROR_RATE, method="POST", block=False)
+@require_http_methods(["GET", "POST"])
+def data_error(request, credit_code: str):
+    """/public/enterprises/<code>/data-error/: the form (also on the record) and its handling."""
+    record = public_record(credit_code)
+    if record is None:
+        raise Http404
+    status = 200
+    if request.method == "POST":
+        form = DataErrorForm(request.POST)
+        if getattr(request, "limited", False):
+            form.is_valid()
+            form.add_error(None, _("提交过于频繁，请稍后再试。"))
+            status = 429
+        elif form.is_valid():
+            try:
+                report = services.report_data_error(
+                    credit_code=record.credit_code, **form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                return render(
+                    request,
+                    "disclosure/public/data_error_done.html",
+                    {"report": report, "record": record},
+                )
+        if status == 200:
+            status = 400
+    else:
+        form = DataErrorForm()
+    return render(
+        request,
+        "disclosure/public/data_error_form.html",
+        {"record": record, "form": form},
+        status=status,
+    )
+
+
+@require_GET
+def data_error_status(request, reference: str | None = None):
+    """/public/data-errors/<reference>/ (and ?reference=): where a report stands."""
+    reference = (reference or request.GET.get("reference", "")).strip().upper()[:20]
+    report = None
+    if reference:
+        report = DataErrorReport.objects.filter(reference=reference).first()
+        if report is None and request.GET.get("reference") is None:
+            raise Http404
+    return render(
+        request,
+        "disclosure/public/data_error_status.html",
+        {"reference": reference, "report": report},
+        status=404 if reference and report is None else 200,
+    )
+
+
+# — Atom feed of publications —
+
+
+class PublicationsFeed(Feed):
+    """/public/feed.atom: the newest published snapshots (?kind=, ?region= a code: that region
+    and everything under it)."""
+
+    feed_type = Atom1Feed
+    limit = 50
+
+    def get_object(self, request):
+        kind = request.GET.get("kind", "")
+        if kind and kind not in ListKind.values:
+            raise Http404
+        return {"kind": kind, "region": _region(request.GET.get("region"))}
+
+    def title(self, obj):
+        title = _("落后产能退出信息公开：名单公布")
+        if obj["kind"]:
+            title += " · " + str(ListKind(obj["kind"]).label)
+        if obj["region"]:
+            title += " · " + obj["region"].name
+        return title
+
+    def link(self, obj):
+        return reverse("public:index")
+
+    def subtitle(self, obj):
+        return _("新公布的名单（依据工信部联产业〔2017〕30号 二十一）。")
+
+    def items(self, obj):
+        qs = ListSnapshot.objects.published().select_related("region")
+        if obj["kind"]:
+            qs = qs.filter(kind=obj["kind"])
+        qs = _within(qs, "region__code", obj["region"])
+        return qs.only(
+            "id",
+            "kind",
+            "number",
+            "cut_off",
+            "year",
+            "published_at",
+            "entry_count",
+            "region__name",
+            "region__code",
+        ).order_by("-published_at", "-id")[: self.limit]
+
+    def item_title(self, item):
+        return f"{item.number} {item.get_kind_display()} · {item.region.name}"
+
+    def item_description(self, item):
+        return _("截止日期 %(cut_off)s，共 %(count)d 条。") % {
+            "cut_off": item.cut_off.isoformat(),
+            "count": item.entry_count,
+        }
+
+    def item_link(self, item):
+        return reverse("public:list", args=[item.kind]) + f"?snapshot={item.pk}"
+
+    def item_guid(self, item):
+        return self.item_link(item)
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.published_at
