@@ -15,10 +15,15 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from phaseout.core.crypto import decrypt
 from phaseout.disclosure import services
-from phaseout.disclosure.access import snapshots_visible_to, works_on_lists
+from phaseout.disclosure.access import (
+    data_errors_visible_to,
+    snapshots_visible_to,
+    works_on_lists,
+)
 from phaseout.disclosure.choices import ListKind
-from phaseout.disclosure.models import ListSnapshot, SnapshotEntry
+from phaseout.disclosure.models import DataErrorReport, ListSnapshot, SnapshotEntry
 from phaseout.regions.models import Region
 from phaseout.regions.scope import Scope
 
@@ -194,5 +199,82 @@ class ListSnapshotViewSet(
         return self.get_paginated_response(SnapshotEntrySerializer(page, many=True).data)
 
 
+class DataErrorReportSerializer(serializers.ModelSerializer):
+    """A data-error report; ``email`` is decrypted only for the department answering it."""
+
+    section_display = serializers.CharField(source="get_section_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    department_name = serializers.CharField(source="department.name", read_only=True)
+    email = serializers.SerializerMethodField(help_text=_("回复邮箱；仅承办部门可见"))
+
+    class Meta:
+        model = DataErrorReport
+        fields = [
+            "id",
+            "reference",
+            "credit_code",
+            "enterprise_name",
+            "section",
+            "section_display",
+            "message",
+            "email",
+            "status",
+            "status_display",
+            "department",
+            "department_name",
+            "response",
+            "responded_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_email(self, report) -> str | None:
+        request = self.context.get("request")
+        if request is None or not services.handles_data_error(request.user, report):
+            return None
+        return decrypt(report.email)
+
+
+class RespondSerializer(serializers.Serializer):
+    """答复数据错误报告."""
+
+    response = serializers.CharField(label=_("答复"), max_length=services.RESPONSE_MAX)
+    close = serializers.BooleanField(label=_("答复并关闭"), default=False)
+
+
+class DataErrorReportViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """数据错误报告: officers see their department's, leaders and auditors their region's."""
+
+    serializer_class = DataErrorReportSerializer
+    permission_classes = [permissions.IsAuthenticated, WorksOnLists]
+
+    def get_queryset(self):
+        return (
+            data_errors_visible_to(self.request.user)
+            .select_related("department")
+            .order_by("-created_at", "-id")
+        )
+
+    @extend_schema(request=RespondSerializer, responses=DataErrorReportSerializer)
+    @action(detail=True, methods=["post"])
+    def respond(self, request, pk=None):
+        """答复（或答复并关闭）：承办部门的经办人员或领导."""
+        body = RespondSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        report = services.respond_data_error(
+            self.get_object(),
+            response=body.validated_data["response"],
+            close=body.validated_data["close"],
+            by=request.user,
+        )
+        return Response(self.get_serializer(report).data)
+
+
 def register(router) -> None:
     router.register("list-snapshots", ListSnapshotViewSet, basename="list-snapshot")
+    router.register("data-errors", DataErrorReportViewSet, basename="data-error")

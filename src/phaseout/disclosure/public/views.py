@@ -378,7 +378,10 @@ def data_error(request, credit_code: str):
         if status == 200:
             status = 400
     else:
-        form = DataErrorForm()
+        section = request.GET.get("section", "")
+        form = DataErrorForm(
+            initial={"section": section if section in RecordSection.values else ""}
+        )
     return render(
         request,
         "disclosure/public/data_error_form.html",
@@ -387,11 +390,19 @@ def data_error(request, credit_code: str):
     )
 
 
+@ratelimit(group="public-data-error-status", key="ip", rate="60/h", block=False)
 @require_GET
 def data_error_status(request, reference: str | None = None):
     """/public/data-errors/<reference>/ (and ?reference=): where a report stands."""
     reference = (reference or request.GET.get("reference", "")).strip().upper()[:20]
     report = None
+    if reference and getattr(request, "limited", False):
+        return render(
+            request,
+            "disclosure/public/data_error_status.html",
+            {"reference": reference, "limited": True},
+            status=429,
+        )
     if reference:
         report = DataErrorReport.objects.filter(reference=reference).first()
         if report is None and request.GET.get("reference") is None:
