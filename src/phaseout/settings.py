@@ -284,3 +284,41 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# — Tip-offs (举报), docs/tipoffs.md —
+# The per-address rate limits of the public tip-off pages (django-ratelimit) count in a cache that
+# every process shares: Django's DatabaseCache in its own table (`phaseout migrate` creates it).
+# Its increment is a read then a write, so under a burst of parallel requests a few more may pass
+# than the limit says; the limit is a brake on abuse, not an exact quota.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "phaseout_ratelimit_cache",
+    },
+}
+RATELIMIT_USE_CACHE = "ratelimit"
+# Behind a reverse proxy the client's address is in a header the proxy sets (X-Forwarded-For);
+# name the META key here, e.g. HTTP_X_REAL_IP. Default: the socket's address.
+RATELIMIT_IP_META_KEY = os.environ.get("PHASEOUT_RATELIMIT_IP_META_KEY") or None
+PHASEOUT_TIPOFF_SUBMIT_RATE = os.environ.get("PHASEOUT_TIPOFF_SUBMIT_RATE", "10/h")
+PHASEOUT_TIPOFF_STATUS_RATE = os.environ.get("PHASEOUT_TIPOFF_STATUS_RATE", "30/h")
+PHASEOUT_TIPOFF_MAX_FILES = int(os.environ.get("PHASEOUT_TIPOFF_MAX_FILES", "5"))
+PHASEOUT_TIPOFF_MAX_FILE_BYTES = int(
+    os.environ.get("PHASEOUT_TIPOFF_MAX_FILE_BYTES", str(10 * 1024 * 1024))
+)
+# 核查期限: working days from acceptance (受理之日起). No source in the reference gives a figure
+# for tip-offs on backward capacity (seed 001 says only 立即组织核查处理): a parameter, unverified.
+PHASEOUT_TIPOFF_VERIFY_WORKDAYS = int(os.environ.get("PHASEOUT_TIPOFF_VERIFY_WORKDAYS", "15"))
+# The offline challenge of the public form: a small sum drawn as an image (django-simple-captcha).
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
+CAPTCHA_TIMEOUT = 10  # minutes
+# Tip-offs have a "state" too: the case's keeps the component name it had (StateEnum).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "StateEnum": "phaseout.enforcement.choices.CaseState",
+        "TipoffStateEnum": "phaseout.tipoffs.choices.TipoffState",
+        "TipoffChannelEnum": "phaseout.tipoffs.choices.Channel",
+        "RejectReasonEnum": "phaseout.tipoffs.choices.RejectReason",
+    }
+)
