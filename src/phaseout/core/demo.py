@@ -1255,6 +1255,9 @@ def load(plan: Plan | None = None) -> LoadResult:
     from phaseout.screening import demo as screening_demo
 
     screening = screening_demo.load()
+    from phaseout.tipoffs import demo as tipoffs_demo
+
+    tipoffs_demo.load()
     return LoadResult(
         regions=len(regions),
         departments=len(departments),
