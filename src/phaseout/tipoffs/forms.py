@@ -59,7 +59,10 @@ class TipoffFieldsMixin(forms.Form):
         label=_("举报内容"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("发生了什么：设备、生产情况、时间、地点等，越具体越便于核查。"),
+        help_text=_(
+            "发生了什么：设备、生产情况、时间、地点等，越具体越便于核查。"
+            "请勿在此填写您的姓名或联系方式。"
+        ),
     )
     attachments = MultipleFileField(label=_("附件"), required=False)
     anonymous = forms.TypedChoiceField(
