@@ -12,6 +12,7 @@ from tests.conftest import login
 from tests.tipoffs.conftest import (
     JPEG,
     accept_and_assign,
+    challenge,
     pdf_upload,
     png_upload,
     public_form_data,
@@ -28,6 +29,9 @@ def test_form_renders_in_chinese_without_login(client, jurisdiction):
     assert "举报落后产能" in page and "验证码" in page and 'name="captcha_1"' in page
     assert "<script" not in page  # usable without JavaScript
     assert 'name="viewport"' in page
+    key, _answer = challenge(page)
+    image = client.get(f"/captcha/image/{key}/")
+    assert image.status_code == 200 and image["Content-Type"] == "image/png"
 
 
 def test_wrong_challenge_answer_is_a_field_error(client, jurisdiction):

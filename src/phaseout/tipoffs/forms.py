@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from captcha.fields import CaptchaField
+from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -103,9 +103,16 @@ class TipoffFieldsMixin(forms.Form):
         }
 
 
+class ChallengeInput(CaptchaTextInput):
+    """The challenge's image with a Chinese description, then the answer box."""
+
+    template_name = "tipoffs/public/_captcha.html"
+
+
 class PublicTipoffForm(BootstrapFormMixin, TipoffFieldsMixin):
     captcha = CaptchaField(
         label=_("验证码"),
+        widget=ChallengeInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         help_text=_("请填写图中算式的结果。看不清可刷新页面换一题。"),
         error_messages={"invalid": _("验证码答案不正确，请重新计算。")},
     )
