@@ -75,7 +75,7 @@ OUT = ROOT / "bench" / "out"
 LOGS = OUT / "logs"
 VENV_BIN = Path(sys.executable).parent
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 SEED = 20261122
 FULL_ENTERPRISES = 1_000_000
 SMALL_ENTERPRISES = 20_000
@@ -94,6 +94,7 @@ DATABASE = "phaseout_bench_portal"
 SCENARIOS = ("floor", "lists", "searches", "records", "feed")
 RECORD_URL = "/public/enterprises/{code}/"
 FEED_URL = "/public/feed.atom"
+SEARCH_URL = "/public/enterprises/"
 
 DIMENSION_CODES = {
     "ENERGY": "NH",
@@ -342,10 +343,16 @@ def build(options: dict) -> dict:
         t = lap("lines (INSERT … SELECT)", t)
 
         # Cases (5 % of the enterprises; 40 % of those a second one), with their events, by COPY.
+        # One enterprise in CASE_EVERY, spread over the counties (a plain stride would share a
+        # factor with the number of counties and leave most of them without cases).
+        case_enterprises = [
+            CASE_EVERY * j + (j * 7) % CASE_EVERY for j in range(n_enterprises // CASE_EVERY)
+        ]
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""SELECT l.enterprise_id, l.id FROM {table["ProductionLine"]} l
-                WHERE l.code = 'L01' AND (l.enterprise_id - 1) % {CASE_EVERY} = 0"""
+                WHERE l.code = 'L01' AND l.enterprise_id = ANY(%s)""",
+                [[index + 1 for index in case_enterprises]],
             )
             first_line = dict(cursor.fetchall())
         case_loader = screening_bench.Loader(
@@ -369,7 +376,7 @@ def build(options: dict) -> dict:
         span = (LAST_MOVED - FIRST_OPENED).days - 60
         case_rows, event_rows = [], []
         case_pk = event_pk = 0
-        for index in range(0, n_enterprises, CASE_EVERY):
+        for index in case_enterprises:
             enterprise_pk = index + 1
             _code, county_name, region_pk = counties[index % len(counties)]
             picked = [_weighted(rng, DIMENSION_WEIGHTS)]
@@ -820,19 +827,28 @@ def sample_urls(name: str, seed: int) -> dict[str, list[tuple[str, str]]]:
         else:
             pick = rng.choice(earlier) if earlier else top["yellow"][0]
             lists.append(("list: earlier snapshot", f"/public/lists/yellow/?snapshot={pick}"))
-    searches: list[tuple[str, str]] = []
+    searches: list[tuple] = []
     for _ in range(URLS_PER_SCENARIO):
         name_, region_name, code = rng.choice(named)
+        start = len(region_name) + rng.randint(0, 2)
+        fragment = name_[start : start + 2]
         kind = "yellow" if rng.random() < 0.8 else "red"
         roll = rng.random()
-        if roll < 0.5:
-            start = len(region_name) + rng.randint(0, 2)
-            q, label = name_[start : start + 2], "search: name fragment"
-        elif roll < 0.75:
-            q, label = name_, "search: full name"
-        else:
-            q, label = code, "search: credit code"
-        searches.append((label, f"/public/lists/{kind}/?q={urllib.parse.quote(q)}"))
+        if roll < 0.30:
+            q, label = fragment, "search: list, name fragment"
+        elif roll < 0.45:
+            q, label = name_, "search: list, full name"
+        elif roll < 0.60:
+            q, label = code, "search: list, credit code"
+        if roll < 0.60:
+            searches.append((label, f"/public/lists/{kind}/?q={urllib.parse.quote(q)}"))
+        elif roll < 0.85:
+            q = fragment if rng.random() < 0.7 else name_
+            searches.append(
+                ("search: enterprises, name", f"{SEARCH_URL}?q={urllib.parse.quote(q)}")
+            )
+        else:  # a credit code goes straight to the record
+            searches.append(("search: enterprises, credit code", f"{SEARCH_URL}?q={code}", 302))
     records = [
         ("record", RECORD_URL.format(code=rng.choice(record_codes)))
         for _ in range(URLS_PER_SCENARIO)
@@ -878,10 +894,11 @@ class Client(FastHttpUser):
 
     @task
     def get(self):
-        name, url = random.choice(URLS)
+        name, url, *expected = random.choice(URLS)
+        expected = expected[0] if expected else 200
         with self.client.get(url, name=name, catch_response=True, allow_redirects=False) as r:
-            if r.status_code != 200:
-                r.failure(f"HTTP {r.status_code}")
+            if r.status_code != expected:
+                r.failure(f"HTTP {r.status_code} (expected {expected})")
 '''
 
 
@@ -963,9 +980,18 @@ class Server:
             self.process.wait()
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect is an answer of its own here
+
+
+OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def get(url: str) -> tuple[int, bytes]:
+    """The status and body of a GET, redirects not followed."""
     try:
-        with urllib.request.urlopen(url, timeout=60) as response:
+        with OPENER.open(url, timeout=60) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
@@ -976,15 +1002,15 @@ def probe(server: Server, urls: dict) -> dict[str, dict]:
     status = {}
     for scenario, requests in urls.items():
         picks = random.Random(1).sample(requests, min(len(requests), 12))
-        codes = [get(server.url + url)[0] for _name, url in picks]
-        found = [c for c in codes if c != 404]
+        codes = [(get(server.url + url)[0], (*want, 200)[0]) for _name, url, *want in picks]
+        found = [c for c, _want in codes if c != 404]
         status[scenario] = {
-            "codes": sorted(set(codes)),
+            "codes": sorted({c for c, _want in codes}),
             "exists": bool(found),
-            "ok": all(c == 200 for c in codes),
+            "ok": all(c == want for c, want in codes),
         }
         if found:
-            for _name, url in random.Random(2).sample(requests, min(len(requests), 40)):
+            for _name, url, *_want in random.Random(2).sample(requests, min(len(requests), 40)):
                 get(server.url + url)
     return status
 
@@ -1022,15 +1048,26 @@ def run_locust(
         "PORTAL_THINK": str(args.think),
         "PORTAL_TIMES": str(times),
     }
+    backends = Backends(env["PORTAL_DB"])
     busy, server_before = ledger_bench.machine_busy_seconds(), server_cpu(server.process.pid)
     start = time.time()
     with log.open("w") as out:
         process = subprocess.Popen(argv, env=locust_env, cwd=OUT, stdout=out, stderr=out)
-        _pid, status, usage = os.wait4(process.pid, 0)
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            backends.sample()
+            time.sleep(1)
+        process.returncode = os.waitstatus_to_exitcode(status)
     wall = time.time() - start
     locust_cpu = usage.ru_utime + usage.ru_stime
     server_used = server_cpu(server.process.pid) - server_before
-    other = max(0.0, ledger_bench.machine_busy_seconds() - busy - locust_cpu - server_used)
+    database_used = backends.used()
+    other = max(
+        0.0,
+        ledger_bench.machine_busy_seconds() - busy - locust_cpu - server_used - database_used,
+    )
     text = log.read_text(errors="replace")
     records = json.loads(times.read_text()) if times.exists() else []
     first = min((r[0] - r[2] / 1000 for r in records), default=start)
@@ -1047,7 +1084,10 @@ def run_locust(
             "warmup_requests": len(records) - len(kept),
             "locust_cpu_seconds": locust_cpu,
             "server_cpu_seconds": server_used,
+            "database_cpu_seconds": database_used,
             "other_cpu_seconds": other,
+            "server_cpu_ms_per_request": 1000 * server_used / max(len(records), 1),
+            "database_cpu_ms_per_request": 1000 * database_used / max(len(records), 1),
             "locust_cpu_warning": "CPU usage above" in text or "CPU usage was too high" in text,
             "by_name": {
                 name: figures([r for r in kept if r[1] == name], window_end - window_start)
@@ -1057,6 +1097,31 @@ def run_locust(
         }
     )
     return result
+
+
+class Backends:
+    """CPU seconds of the PostgreSQL backends serving the bench database (pg_stat_activity, then
+    /proc): sampled every second, so a backend that ends with a recycled connection (CONN_MAX_AGE)
+    keeps what it used up to its last sample."""
+
+    def __init__(self, database: str):
+        self.database = database
+        self.start = {pid: process_cpu(pid) for pid in self.pids()}
+        self.last = dict(self.start)
+
+    def pids(self) -> list[int]:
+        sql = f"SELECT pid FROM pg_stat_activity WHERE datname = '{self.database}'"
+        return [int(p) for p in ledger_bench.psql(sql).split()]
+
+    def sample(self) -> None:
+        for pid in self.pids():
+            cpu = process_cpu(pid)
+            if cpu:
+                self.last[pid] = max(cpu, self.last.get(pid, 0.0))
+
+    def used(self) -> float:
+        self.sample()
+        return sum(cpu - self.start.get(pid, 0.0) for pid, cpu in self.last.items())
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -1104,7 +1169,8 @@ def print_table(results: dict[str, dict], floor_p95: float | None) -> None:
         "p95 ms",
         "p99 ms",
         "p95 × floor",
-        "gunicorn CPU s",
+        "gunicorn CPU ms/req",
+        "PostgreSQL CPU ms/req",
         "locust CPU s",
         "other CPU s",
     )
@@ -1127,7 +1193,8 @@ def print_table(results: dict[str, dict], floor_p95: float | None) -> None:
                     fmt(r["p95_ms"], ".0f"),
                     fmt(r["p99_ms"], ".0f"),
                     fmt(ratio, ".1f"),
-                    f"{r['server_cpu_seconds']:.0f}",
+                    f"{r['server_cpu_ms_per_request']:.1f}",
+                    f"{r['database_cpu_ms_per_request']:.1f}",
                     f"{r['locust_cpu_seconds']:.0f}",
                     f"{r['other_cpu_seconds']:.0f}",
                 )
@@ -1311,7 +1378,8 @@ def main(argv: list[str]) -> int:
                 f"  {r['requests']:,} requests, {r['errors']:,} errors, "
                 f"{fmt(r['requests_per_second'], ',.0f')}/s, p50 {fmt(r['p50_ms'], '.0f')} / "
                 f"p95 {fmt(r['p95_ms'], '.0f')} / p99 {fmt(r['p99_ms'], '.0f')} ms; CPU s: "
-                f"gunicorn {r['server_cpu_seconds']:.0f}, locust {r['locust_cpu_seconds']:.0f}, "
+                f"gunicorn {r['server_cpu_seconds']:.0f}, PostgreSQL {r['database_cpu_seconds']:.0f}, "
+                f"locust {r['locust_cpu_seconds']:.0f}, "
                 f"other {r['other_cpu_seconds']:.0f}"
                 + ("; LOCUST CPU WARNING" if r["locust_cpu_warning"] else ""),
                 flush=True,
