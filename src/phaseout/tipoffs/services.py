@@ -37,7 +37,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
@@ -174,7 +174,12 @@ def _actor_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _event(tipoff: Tipoff, *, kind: str, by, summary: str, payload=None) -> TipoffEvent:
+def _event(tipoff: Tipoff, *, kind: str, by, summary, payload=None) -> TipoffEvent:
+    """Append an event. ``summary`` is a callable, evaluated in the record's language: what the
+    办理记录 says is written in Chinese whatever language the officer reads the pages in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        summary = summary()
+        actor_name = _actor_name(by)
     last = tipoff.events.order_by("-seq").values_list("seq", flat=True).first() or 0
     event = TipoffEvent(
         tipoff=tipoff,
@@ -182,7 +187,7 @@ def _event(tipoff: Tipoff, *, kind: str, by, summary: str, payload=None) -> Tipo
         kind=kind,
         at=timezone.now(),
         actor=by,
-        actor_name=_actor_name(by),
+        actor_name=actor_name,
         summary=summary[:500],
         payload=payload or {},
     )
@@ -380,12 +385,14 @@ def receive(
                 tipoff,
                 kind=EventKind.RECEIVED,
                 by=by if channel == Channel.HOTLINE else None,
-                summary=_("收到%(channel)s（%(who)s），附件 %(n)d 个")
-                % {
-                    "channel": Channel(channel).label,
-                    "who": _("匿名") if anonymous else _("实名"),
-                    "n": len(checked),
-                },
+                summary=lambda: (
+                    _("收到%(channel)s（%(who)s），附件 %(n)d 个")
+                    % {
+                        "channel": Channel(channel).label,
+                        "who": _("匿名") if anonymous else _("实名"),
+                        "n": len(checked),
+                    }
+                ),
                 payload={"channel": channel, "attachments": len(checked)},
             )
     except BaseException:
@@ -424,7 +431,7 @@ def triage(
             tipoff.enterprise = enterprise
         tipoff.state = T.ACCEPTED
         tipoff.accepted_on = timezone.localdate(now)
-        summary = _("受理")
+        summary = lambda: _("受理")  # noqa: E731
         payload = {"enterprise": enterprise.pk if enterprise else None}
     else:
         if reason not in RejectReason.values:
@@ -441,7 +448,7 @@ def triage(
             raise ValidationError({"note": _("请填写不予受理的理由。")})
         tipoff.state = T.REJECTED
         tipoff.reject_reason = reason
-        summary = _("不予受理：%(reason)s") % {"reason": RejectReason(reason).label}
+        summary = lambda: _("不予受理：%(reason)s") % {"reason": RejectReason(reason).label}  # noqa: E731
         payload = {"reason": reason, "duplicate_of": duplicate_of.number if duplicate_of else None}
     tipoff.triaged_at = now
     tipoff.triage_note = note
@@ -475,8 +482,10 @@ def match_enterprise(tipoff: Tipoff | int, *, by, enterprise: Enterprise) -> Tip
         tipoff,
         kind=EventKind.MATCHED,
         by=by,
-        summary=_("关联企业：%(name)s（%(code)s）")
-        % {"name": enterprise.name, "code": enterprise.credit_code},
+        summary=lambda: (
+            _("关联企业：%(name)s（%(code)s）")
+            % {"name": enterprise.name, "code": enterprise.credit_code}
+        ),
         payload={"enterprise": enterprise.pk},
     )
     return tipoff
@@ -532,12 +541,14 @@ def assign(
     tipoff.state = T.ASSIGNED
     tipoff.save()
     tipoff.handlers.set(chosen)
-    names = "、".join(_actor_name(u) for u in chosen)
     _event(
         tipoff,
         kind=EventKind.ASSIGNED,
         by=by,
-        summary=_("交办 %(dept)s，承办人：%(names)s") % {"dept": department.name, "names": names},
+        summary=lambda: (
+            _("交办 %(dept)s，承办人：%(names)s")
+            % {"dept": department.name, "names": "、".join(_actor_name(u) for u in chosen)}
+        ),
         payload={"department": department.pk, "handlers": [u.pk for u in chosen]},
     )
     _notify_handlers(tipoff, chosen)
@@ -549,18 +560,30 @@ def _notify_handlers(tipoff: Tipoff, users) -> None:
     recipients = [u.email for u in users if u.email]
     if not recipients:
         return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = _notice_text(tipoff)
+    transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=True))
+
+
+def _notice_text(tipoff: Tipoff) -> tuple[str, str]:
     subject = _("举报 %(number)s 已交办给您") % {"number": tipoff.number}
     body = _("举报 %(number)s（%(region)s）已交办给您核查，请登录平台查看：%(path)s") % {
         "number": tipoff.number,
         "region": tipoff.region.name,
         "path": reverse("tipoffs:detail", args=[tipoff.pk]),
     }
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=True))
+    return subject, body
 
 
 def verification_deadline(accepted_on: datetime.date, workdays: int | None = None):
     """核查期限: ``workdays`` working days from the day of acceptance (that day not counted).
-    Without ``workdays``, the deployment's parameter, which no source fixes: said so."""
+    Without ``workdays``, the deployment's parameter, which no source fixes: said so. The
+    explanation is part of the record: in Chinese."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _verification_deadline(accepted_on, workdays)
+
+
+def _verification_deadline(accepted_on: datetime.date, workdays: int | None):
     calendar = current_calendar()
     parameter = workdays is None
     n = settings.PHASEOUT_TIPOFF_VERIFY_WORKDAYS if parameter else workdays
@@ -597,7 +620,7 @@ def set_verification(tipoff: Tipoff | int, *, by, task: str, workdays: int | Non
         tipoff,
         kind=EventKind.VERIFICATION,
         by=by,
-        summary=_("布置核查，期限 %(due)s") % {"due": due.isoformat()},
+        summary=lambda: _("布置核查，期限 %(due)s") % {"due": due.isoformat()},
         payload={"task": task, "due": due.isoformat(), "explanation": explanation},
     )
     return tipoff
@@ -666,10 +689,12 @@ def record_finding(
         tipoff,
         kind=EventKind.FINDING,
         by=by,
-        summary=(_("核查结论：属实") if substantiated else _("核查结论：不属实"))
-        + (_("，立案 %(n)s") % {"n": case.number} if open_case else "")
-        + (_("，关联案件 %(n)s") % {"n": case.number} if case and not open_case else "")
-        + (_("，关联不达标发现 #%(n)d") % {"n": finding.pk} if finding else ""),
+        summary=lambda: (
+            (_("核查结论：属实") if substantiated else _("核查结论：不属实"))
+            + (_("，立案 %(n)s") % {"n": case.number} if open_case else "")
+            + (_("，关联案件 %(n)s") % {"n": case.number} if case and not open_case else "")
+            + (_("，关联不达标发现 #%(n)d") % {"n": finding.pk} if finding else "")
+        ),
         payload={
             "substantiated": substantiated,
             "text": text,
@@ -711,7 +736,7 @@ def publish_outcome(
         tipoff,
         kind=EventKind.PUBLISHED,
         by=by,
-        summary=_("公布办理结果") + (_("（列入公开栏）") if listed else ""),
+        summary=lambda: _("公布办理结果") + (_("（列入公开栏）") if listed else ""),
         payload={"summary": summary, "outcome": outcome, "listed": bool(listed)},
     )
     return tipoff
@@ -757,7 +782,9 @@ def reveal_identity(tipoff: Tipoff | int, *, by) -> Identity:
     when, never what they saw."""
     tipoff = _load(tipoff)
     _require_handler(by, tipoff)
-    _event(tipoff, kind=EventKind.REVEALED, by=by, summary=_("承办人查看举报人身份及联系方式"))
+    _event(
+        tipoff, kind=EventKind.REVEALED, by=by, summary=lambda: _("承办人查看举报人身份及联系方式")
+    )
     return Identity(
         anonymous=tipoff.anonymous,
         name=crypto.decrypt(tipoff.reporter_name_token),
