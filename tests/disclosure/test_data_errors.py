@@ -57,7 +57,9 @@ def test_the_record_offers_the_form_without_javascript(client, east_enterprise, 
     assert 'id="data-error"' in text and "报告数据错误" in text
     assert f'action="{form_url(east_enterprise)}"' in text and "csrfmiddlewaretoken" in text
     assert "<script" not in text
-    assert client.get(form_url(east_enterprise) + "?section=lines").status_code == 200
+    assert f"{form_url(east_enterprise)}?section=lines" in text
+    response = client.get(form_url(east_enterprise) + "?section=lines")
+    assert response.status_code == 200 and response.context["form"]["section"].value() == "lines"
 
 
 def test_csrf_is_required(east_enterprise, exceeding):

@@ -63,6 +63,7 @@ def test_feed_lists_published_snapshots_newest_first(client, lists):
     assert link.endswith(
         reverse("public:list", args=["yellow"]) + f"?snapshot={lists['yellow'].pk}"
     )
+    assert all(e.find(f"{ATOM}id").text.startswith("http://testserver/") for e in entries)
     updated = entries[1].find(f"{ATOM}updated").text
     assert updated.startswith("2026-03-02T")
     assert "DRAFTY" not in ET.tostring(root, encoding="unicode")

@@ -474,9 +474,6 @@ class PublicationsFeed(Feed):
     def item_link(self, item):
         return reverse("public:list", args=[item.kind]) + f"?snapshot={item.pk}"
 
-    def item_guid(self, item):
-        return self.item_link(item)
-
     def item_pubdate(self, item):
         return item.published_at
 
