@@ -258,3 +258,37 @@ def test_finding_links_an_existing_case(
     assert r.status_code == 302, r.content.decode()
     tipoff.refresh_from_db()
     assert tipoff.case == case
+
+
+def test_opening_a_case_outside_the_handlers_dimension_is_refused_in_words(
+    client, jurisdiction, east_enterprise, county_officer, handler, env_department
+):
+    tipoff = services.receive(
+        region=jurisdiction["east"], enterprise_name="城东水泥", description="能耗高"
+    ).tipoff
+    services.triage(tipoff, by=county_officer, accept=True, enterprise=east_enterprise)
+    services.assign(tipoff, by=county_officer, department=env_department, handlers=[handler])
+    h = login(client, handler)
+    r = h.post(
+        f"/tipoffs/{tipoff.pk}/finding/",
+        {"substantiated": "1", "text": "属实", "open_case": "on", "dimension": "ENERGY"},
+    )
+    assert r.status_code == 403 and "不负责" in r.content.decode()
+    tipoff.refresh_from_db()
+    assert tipoff.state == TipoffState.ASSIGNED and not Case.objects.exists()
+
+
+def test_finding_without_a_matched_enterprise_cannot_open_a_case(
+    client, jurisdiction, county_officer, handler, env_department
+):
+    tipoff = services.receive(
+        region=jurisdiction["east"], enterprise_name="无名厂", description="立窑"
+    ).tipoff
+    services.triage(tipoff, by=county_officer, accept=True)
+    services.assign(tipoff, by=county_officer, department=env_department, handlers=[handler])
+    r = login(client, handler).post(
+        f"/api/tipoffs/{tipoff.pk}/finding/",
+        {"substantiated": True, "text": "属实", "open_case": True, "dimension": "ENVIRONMENT"},
+        content_type="application/json",
+    )
+    assert r.status_code == 400 and r.json() == {"credit_code": ["请先关联台账企业。"]}

@@ -122,8 +122,23 @@ def _enterprise_by_code(user, code: str, field: str = "credit_code") -> Enterpri
     return enterprise
 
 
+# The services name the model's fields; the forms and API bodies name their own.
+FORM_FIELD = {"case": "case_number", "finding": "finding_id", "enterprise": "credit_code"}
+
+
 def perform(name: str, tipoff: Tipoff, user, data: dict):
-    """Call the act's service with the form's cleaned data."""
+    """Call the act's service with the form's (or API body's) cleaned data."""
+    try:
+        return _perform(name, tipoff, user, data)
+    except ValidationError as error:
+        if not hasattr(error, "error_dict"):
+            raise
+        raise ValidationError(
+            {FORM_FIELD.get(field, field): errors for field, errors in error.error_dict.items()}
+        ) from None
+
+
+def _perform(name: str, tipoff: Tipoff, user, data: dict):
     if name == "triage":
         accept = data["decision"] == "accept"
         duplicate = None
@@ -176,26 +191,16 @@ def perform(name: str, tipoff: Tipoff, user, data: dict):
             finding = Finding.objects.filter(pk=data["finding_id"]).first()
             if finding is None:
                 raise ValidationError({"finding_id": _("没有这个不达标发现。")})
-        try:
-            return services.record_finding(
-                tipoff,
-                by=user,
-                substantiated=data["substantiated"],
-                text=data["text"],
-                open_case=data["open_case"],
-                dimension=data["dimension"],
-                case=case,
-                finding=finding,
-            )
-        except ValidationError as error:
-            # The service names the model's fields; the form names its own.
-            if hasattr(error, "error_dict"):
-                renamed = {
-                    {"case": "case_number", "finding": "finding_id"}.get(k, k): v
-                    for k, v in error.error_dict.items()
-                }
-                raise ValidationError(renamed) from None
-            raise
+        return services.record_finding(
+            tipoff,
+            by=user,
+            substantiated=data["substantiated"],
+            text=data["text"],
+            open_case=data["open_case"],
+            dimension=data["dimension"],
+            case=case,
+            finding=finding,
+        )
     if name == "publish":
         return services.publish_outcome(
             tipoff, by=user, summary=data["summary"], outcome=data["outcome"], listed=data["listed"]
@@ -224,6 +229,9 @@ class ActView(LoginRequiredMixin, View):
             return render_detail(request, tipoff, bound=form, status=400)
         except ProcedureError as error:
             return render_detail(request, tipoff, bound=form, error=str(error), status=409)
+        except PermissionDenied as error:
+            # E.g. opening a case in a dimension the handler's department does not own.
+            return render_detail(request, tipoff, bound=form, error=str(error), status=403)
         return HttpResponseRedirect(reverse("tipoffs:detail", args=[tipoff.pk]))
 
 
