@@ -263,6 +263,7 @@ def test_search_by_name_or_code(
     response = client.get(reverse("public:enterprise-search") + f"?q={east_enterprise.credit_code}")
     assert response.status_code == 302 and response["Location"] == url(east_enterprise.credit_code)
     assert "没有符合条件" in client.get(reverse("public:enterprise-search") + "?q=不存在").text
+    assert "至少输入两个字" in client.get(reverse("public:enterprise-search") + "?q=城").text
     # The list page links each name to its record.
     listing = client.get(reverse("public:list", args=[ListKind.YELLOW])).text
     assert url(east_enterprise.credit_code) in listing

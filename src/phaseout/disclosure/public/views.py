@@ -296,13 +296,24 @@ def enterprise(request, credit_code: str):
 SEARCH_LIMIT = 50
 
 
+SEARCH_RATE = "60/m"
+
+
+@ratelimit(group="public-enterprise-search", key="ip", rate=SEARCH_RATE, block=False)
 @require_GET
 def enterprise_search(request):
     """/public/enterprises/?q=: by credit code (straight to the record) or by name (the
-    enterprises named in a published list whose published name contains the words)."""
+    enterprises named in a published list whose published name contains the words).
+
+    A name search scans the published entries (no index serves "contains"), so it wants two
+    characters at least and is rate-limited per address."""
     q = request.GET.get("q", "").strip()[:100]
     results = []
-    if q:
+    if q and getattr(request, "limited", False):
+        return render(
+            request, "disclosure/public/search.html", {"q": q, "limited": True}, status=429
+        )
+    if len(q) >= 2:
         code = normalise_code(q)
         published = SnapshotEntry.objects.filter(snapshot__status=SnapshotStatus.PUBLISHED)
         if code is not None and published.filter(credit_code=code).exists():
