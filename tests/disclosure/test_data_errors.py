@@ -245,3 +245,17 @@ def test_api_scoping_and_respond(client, report, env_officers, county_officer, c
         content_type="application/json",
     )
     assert again.status_code == 409
+
+
+def test_the_admin_is_read_only_and_never_shows_the_reply_address(client, report, exceeding):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser("root", password="x"))
+    for model, obj in (("listsnapshot", exceeding), ("dataerrorreport", report)):
+        assert client.get(f"/admin/disclosure/{model}/").status_code == 200, model
+        assert client.get(f"/admin/disclosure/{model}/add/").status_code == 403, model
+        page = client.get(f"/admin/disclosure/{model}/{obj.pk}/change/")
+        assert page.status_code == 200 and b'name="_save"' not in page.content, model
+    page = client.get(f"/admin/disclosure/dataerrorreport/{report.pk}/change/").content.decode()
+    assert report.reference in page
+    assert "s@example.org" not in page and report.email not in page
