@@ -90,6 +90,8 @@ def test_anyone_reads_the_index_and_the_latest_list(client, published):
     assert response.status_code == 200
     assert published.number in response.text and "〔2026〕黄牌第1号" in response.text
     assert reverse("login") not in response.text  # no officer navigation
+    for name in ("public-tipoffs:submit", "public-tipoffs:outcomes", "public:feed"):
+        assert f'href="{reverse(name)}"' in response.text, name  # the portal's own sections
     response = client.get(list_url())
     assert response.status_code == 200 and response.context["snapshot"] == published
     assert len(names(response)) == 3
