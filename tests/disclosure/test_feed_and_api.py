@@ -161,3 +161,20 @@ def test_api_throttles_per_address(client, lists, monkeypatch):
     assert codes == [200, 200, 200, 429]
     other = client.get("/api/public/lists/", REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 200
+
+
+def test_api_throttle_ignores_a_forged_forwarded_for(client, lists, monkeypatch, settings):
+    from phaseout.disclosure.public import api
+
+    monkeypatch.setattr(api, "PUBLIC_API_RATE", "2/min")
+    codes = [
+        client.get("/api/public/lists/", HTTP_X_FORWARDED_FOR=f"10.9.9.{i}").status_code
+        for i in range(3)
+    ]
+    assert codes == [200, 200, 429]  # a new X-Forwarded-For each time buys nothing
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"  # behind nginx, as docs/install.md sets
+    proxied = [
+        client.get("/api/public/lists/", HTTP_X_REAL_IP=address).status_code
+        for address in ("10.1.1.1", "10.1.1.1", "10.1.1.1", "10.1.1.2")
+    ]
+    assert proxied == [200, 200, 429, 200]

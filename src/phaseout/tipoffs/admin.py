@@ -3,18 +3,8 @@ is changed here (every change is an act in services.py, with its event)."""
 
 from django.contrib import admin
 
+from phaseout.screening.admin import ReadOnlyAdmin
 from phaseout.tipoffs.models import IDENTITY_FIELDS, Tipoff, TipoffAttachment, TipoffEvent
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EventInline(admin.TabularInline):

@@ -45,6 +45,12 @@ class PublicThrottle(AnonRateThrottle):
         rates = self.THROTTLE_RATES or {}
         return rates.get(self.scope) or PUBLIC_API_RATE
 
+    def get_ident(self, request) -> str:
+        # The address the pages' limits use (django-ratelimit's RATELIMIT_IP_META_KEY), not DRF's
+        # default, which takes the whole X-Forwarded-For a client can vary at will.
+        key = getattr(settings, "RATELIMIT_IP_META_KEY", None) or "REMOTE_ADDR"
+        return request.META.get(key, "").split(",")[0].strip()
+
 
 class PublicMixin:
     permission_classes = [permissions.AllowAny]
