@@ -8,12 +8,14 @@ The clock is 2026-03-02 09:00 (a Monday) unless a test moves it.
 from __future__ import annotations
 
 import datetime
+import io
 import re
 
 import pytest
 import time_machine
 from captcha.models import CaptchaStore
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from phaseout.regions.choices import DepartmentKind, Role
 from phaseout.regions.models import Department
@@ -21,8 +23,16 @@ from phaseout.tipoffs import services
 from tests.conftest import _person
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+def _image(kind: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (4, 3), "red").save(out, kind)
+    return out.getvalue()
+
+
+PNG = _image("PNG")
+JPEG = _image("JPEG")
 
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,12 @@ escaping of whatever a sender types."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.test import Client
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 from phaseout.tipoffs import services
 from phaseout.tipoffs.models import Tipoff, TipoffAttachment
@@ -191,3 +195,39 @@ def test_rate_limit_cache_is_a_shared_database_table(settings):
     assert cache.__class__.__name__ == "DatabaseCache"
     cache.set("probe", 1)
     assert cache.get("probe") == 1
+
+
+def _photo_with_metadata(kind: str) -> bytes:
+    image = Image.new("RGB", (6, 4), "blue")
+    exif = Image.Exif()
+    exif[0x013B] = "Reporter ZQX7731"  # Artist
+    exif[0x0112] = 6  # Orientation: rotate 90° to stand upright
+    out = io.BytesIO()
+    if kind == "PNG":
+        info = PngInfo()
+        info.add_text("Author", "Reporter ZQX7731")
+        image.save(out, "PNG", pnginfo=info, exif=exif)
+    else:
+        image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["JPEG", "PNG"])
+def test_photos_are_stored_without_their_metadata_and_upright(client, jurisdiction, kind):
+    photo = _photo_with_metadata(kind)
+    assert b"ZQX7731" in photo or "ZQX7731".encode("utf-16-le") in photo or kind == "JPEG"
+    r = submit_public(client, jurisdiction["east"], attachments=[png_upload("p.img", photo)])
+    assert r.status_code == 200, r.content.decode()
+    stored = TipoffAttachment.objects.get().file.read()
+    assert b"ZQX7731" not in stored and b"Exif" not in stored and b"tEXt" not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.size == (4, 6)  # the orientation was applied before it was dropped
+        assert not image.getexif()
+
+
+def test_a_photo_that_does_not_decode_is_a_field_error(client, jurisdiction, settings):
+    broken = png_upload("broken.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64)
+    r = submit_public(client, jurisdiction["east"], attachments=[pdf_upload(), broken])
+    assert r.status_code == 400
+    assert "第 2 个附件无法作为图片打开" in r.content.decode()
+    assert not Tipoff.objects.exists() and _media_files(settings) == []
