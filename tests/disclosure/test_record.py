@@ -303,3 +303,13 @@ def test_record_page_takes_few_queries(
         response = client.get(url(east_enterprise.credit_code))
     assert response.status_code == 200
     assert len(response.context["record"].announcements) == 4
+
+
+def test_the_record_in_english(client, yellow, east_enterprise):
+    page = client.get(url(east_enterprise.credit_code), HTTP_ACCEPT_LANGUAGE="en").text
+    assert '<html lang="en"' in page
+    for label in ("Enterprise public record", "Production lines and capacity", "Current status"):
+        assert label in page, label
+    for label in ("企业公开档案", "生产线和产能", "暂无已公布信息", "报告此部分有误", "我要举报"):
+        assert label not in page, label
+    assert east_enterprise.name in page  # data stays as entered
