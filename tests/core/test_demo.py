@@ -337,6 +337,11 @@ def test_printed_logins_work(output, client):
         "nanjiang_env",
         "nanjiang_leader",
         "west_market",
+        # the city's list publishers
+        "city_officer",
+        "city_reviewer",
+        "city_env",
+        "city_env_reviewer",
     }
     for username in usernames:
         response = client.post(reverse("login"), {"username": username, "password": password})
@@ -373,6 +378,10 @@ def test_roles_and_scopes(output):
         "nanjiang_env": Role.OFFICER,
         "nanjiang_leader": Role.LEADER,
         "west_market": Role.OFFICER,
+        "city_officer": Role.OFFICER,
+        "city_reviewer": Role.OFFICER,
+        "city_env": Role.OFFICER,
+        "city_env_reviewer": Role.OFFICER,
     }
     officer = User.objects.get(username="east_officer")
     seen = Scope.of(officer).enterprises()

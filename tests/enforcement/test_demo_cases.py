@@ -350,3 +350,26 @@ def test_the_extension_case_is_due_within_the_month_and_the_overdue_one_has_run_
     extension = due_date(demo.extension_served_on(today), 6).due
     assert today < extension <= today + datetime.timedelta(days=30)
     assert due_date(demo.overdue_served_on(today), 6).due < today
+
+
+def test_the_city_publishes_its_five_lists_from_the_cases(output, client):
+    """disclosure/demo.py: each list prepared by one officer, reviewed and published by another,
+    and its entries the demo cases the list's definition takes at the day of loading."""
+    from phaseout.disclosure.choices import ListKind, SnapshotStatus
+    from phaseout.disclosure.models import ListSnapshot
+
+    lists = {s.kind: s for s in ListSnapshot.objects.all()}
+    assert set(lists) == set(ListKind.values)
+    for snapshot in lists.values():
+        assert snapshot.status == SnapshotStatus.PUBLISHED and snapshot.number in output
+        assert snapshot.prepared_by != snapshot.reviewed_by
+
+    def named(kind):
+        return sorted(lists[kind].entries.values_list("enterprise_name", "dimension"))
+
+    assert ("城东区金盛水泥有限公司", "ENERGY") in named(ListKind.YELLOW)
+    assert ("北山县青峰建材有限公司", "SAFETY") in named(ListKind.YELLOW)
+    assert named(ListKind.ENV_SERIOUS) == [("南江市江源水泥有限公司", "ENVIRONMENT")]
+    assert named(ListKind.ANNUAL_EXIT) == [("北山县青峰建材有限公司", "TECHNOLOGY")]
+    page = client.get(reverse("public:index")).text
+    assert lists[ListKind.YELLOW].number in page

@@ -229,6 +229,11 @@ PEOPLE: tuple[PersonPlan, ...] = (
     PersonPlan("nanjiang_env", "高敏", Role.OFFICER, NANJIANG, K.ECOLOGY_ENVIRONMENT),
     PersonPlan("nanjiang_leader", "梁正平", Role.LEADER, NANJIANG, K.LEADING_GROUP),
     PersonPlan("west_market", "宋佳", Role.OFFICER, WEST, K.MARKET_REGULATION),
+    # The city's publishers of the lists (disclosure/demo.py): who prepares may not review.
+    PersonPlan("city_officer", "许文博", Role.OFFICER, CITY, K.INDUSTRY_IT),
+    PersonPlan("city_reviewer", "韩雪梅", Role.OFFICER, CITY, K.INDUSTRY_IT),
+    PersonPlan("city_env", "唐国栋", Role.OFFICER, CITY, K.ECOLOGY_ENVIRONMENT),
+    PersonPlan("city_env_reviewer", "冯晓燕", Role.OFFICER, CITY, K.ECOLOGY_ENVIRONMENT),
 )
 
 
@@ -1049,6 +1054,7 @@ class LoadResult:
     password: str = PASSWORD
     screening: dict = field(default_factory=dict)
     enforcement: dict = field(default_factory=dict)
+    lists: list[str] = field(default_factory=list)
 
 
 def _sync(
@@ -1258,6 +1264,10 @@ def load(plan: Plan | None = None) -> LoadResult:
     from phaseout.tipoffs import demo as tipoffs_demo
 
     tipoffs_demo.load()
+    # After the screening: the cases are opened from its findings; the lists come from the cases.
+    enforcement = enforcement_demo.load()
+    from phaseout.disclosure import demo as disclosure_demo
+
     return LoadResult(
         regions=len(regions),
         departments=len(departments),
@@ -1266,8 +1276,8 @@ def load(plan: Plan | None = None) -> LoadResult:
         licenses=license_counts,
         logins=logins,
         screening=screening,
-        # After the screening: the cases are opened from its findings.
-        enforcement=enforcement_demo.load(),
+        enforcement=enforcement,
+        lists=disclosure_demo.load(),
     )
 
 
@@ -1313,6 +1323,12 @@ def _enforcement_line(summary: dict) -> str:
     }
 
 
+def _lists_line(numbers: list[str]) -> str:
+    if not numbers:
+        return ""
+    return _("已公布名单：%(numbers)s（公开网站 /public/）。") % {"numbers": "、".join(numbers)}
+
+
 def format_report(result: LoadResult, url: str = "http://127.0.0.1:8000/") -> str:
     def counted(label: str, counts: Counts) -> str:
         return _("%(label)s %(total)d（新增 %(created)d，更新 %(updated)d）") % {
@@ -1334,6 +1350,7 @@ def format_report(result: LoadResult, url: str = "http://127.0.0.1:8000/") -> st
         ),
         _screening_line(result.screening),
         _enforcement_line(result.enforcement),
+        _lists_line(result.lists),
         "",
         _("演示账号（口令相同）：%(password)s") % {"password": result.password},
         "",
