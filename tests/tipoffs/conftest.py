@@ -7,12 +7,10 @@ The clock is 2026-03-02 09:00 (a Monday) unless a test moves it.
 
 from __future__ import annotations
 
-import datetime
 import io
 import re
 
 import pytest
-import time_machine
 from captcha.models import CaptchaStore
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -21,6 +19,7 @@ from phaseout.regions.choices import DepartmentKind, Role
 from phaseout.regions.models import Department
 from phaseout.tipoffs import services
 from tests.conftest import _person
+from tests.enforcement.conftest import clock, media  # noqa: F401  (autouse fixtures)
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -33,19 +32,6 @@ def _image(kind: str) -> bytes:
 
 PNG = _image("PNG")
 JPEG = _image("JPEG")
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(
-        datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC), tick=False
-    ) as traveller:
-        yield traveller
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
