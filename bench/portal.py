@@ -5,7 +5,7 @@ clients on loopback, against a trivial view of the same server.
     .venv/bin/python bench/portal.py                 # 1,000,000 enterprises, 60 s per scenario
     .venv/bin/python bench/portal.py --small         # 20,000 enterprises, 15 s per scenario
     .venv/bin/python bench/portal.py --rebuild       # regenerate the cached database
-    .venv/bin/python bench/portal.py --think 1       # each client pauses 1 s between requests
+    .venv/bin/python bench/portal.py --think 5       # each client pauses 2.5–7.5 s between requests
     .venv/bin/python bench/portal.py --scenarios floor,lists
 
 1. The data, in a PostgreSQL database of its own (`phaseout_bench_portal`, or
@@ -27,7 +27,7 @@ clients on loopback, against a trivial view of the same server.
    (settings.py sets CONN_MAX_AGE 60).
 3. The load: locust, headless, 50 users started at once, one run per scenario (60 s, the first
    5 s not counted), each user sending its next request as soon as the previous is answered
-   (`--think` adds a pause):
+   (`--think T` adds a pause of T/2 to 3T/2 s):
    - floor: `GET /healthz` (a plain 200: no database, no template);
    - lists: `/public/lists/<kind>/` — the latest snapshot of each kind, other pages, filters by
      region, industry, dimension and year, city snapshots (`?at=`) and the earlier snapshot;
@@ -870,7 +870,7 @@ import os
 import random
 import time
 
-from locust import FastHttpUser, constant, events, task
+from locust import FastHttpUser, between, constant, events, task
 
 URLS = json.loads(open(os.environ["PORTAL_URLS"], encoding="utf-8").read())[
     os.environ["PORTAL_SCENARIO"]
@@ -892,7 +892,9 @@ def _dump(environment, **kwargs):
 
 
 class Client(FastHttpUser):
-    wait_time = constant(THINK)
+    # A pause drawn between half and one and a half times --think: clients that all waited
+    # the same would arrive in waves of 50.
+    wait_time = between(THINK / 2, THINK * 1.5) if THINK else constant(0)
 
     def on_start(self):
         # Each client its own address, as nginx passes it on (X-Forwarded-For): the per-address
@@ -1289,7 +1291,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=USERS)
     parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn workers")
     parser.add_argument(
-        "--think", type=float, default=0.0, help="seconds each client waits between requests"
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds each client waits between requests (drawn from ½–1½ times it)",
     )
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--rebuild", action="store_true", help="regenerate the cached database")
