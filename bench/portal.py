@@ -24,7 +24,9 @@ clients on loopback, against a trivial view of the same server.
    `--workers 4` (about two per core on the 2-core machine), DEBUG off, throwaway SECRET_KEY and
    PHASEOUT_DATA_KEYS, ALLOWED_HOSTS=127.0.0.1, the access log to a file. Static files are
    collected first (the manifest storage needs them) but never requested. Connections persist
-   (settings.py sets CONN_MAX_AGE 60).
+   (settings.py sets CONN_MAX_AGE 60). Each client sends an X-Forwarded-For address of its own,
+   read as nginx would pass it (PHASEOUT_RATELIMIT_IP_META_KEY), so the per-address rate limits
+   count 50 visitors, not one.
 3. The load: locust, headless, 50 users started at once, one run per scenario (60 s, the first
    5 s not counted), each user sending its next request as soon as the previous is answered
    (`--think T` adds a pause of T/2 to 3T/2 s):
