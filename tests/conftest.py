@@ -43,6 +43,17 @@ def default_language(settings):
         yield
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty in-process cache: what one test kept under a row id (a
+    snapshot's filter options) must not meet another test's row with the same id."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def jurisdiction(db):
     province = Region.objects.create(code="990000", name="示范省", level=RegionLevel.PROVINCE)

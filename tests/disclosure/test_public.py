@@ -192,3 +192,31 @@ def test_an_older_snapshot_stays_readable_after_a_newer_one(
     assert older.status_code == 200 and len(names(older)) == 3
     index = client.get(reverse("public:index")).text
     assert newer.number in index and published.number not in index  # latest per region
+
+
+def test_search_is_case_blind_for_latin_letters_and_credit_codes(client, published):
+    assert names(client.get(list_url(q="SCRIPT"))) == [SCRIPT]  # <script>… in lower case
+    assert names(client.get(list_url(q="91990102ma00000001"))) == [SCRIPT]
+    page = client.get(list_url(q="北山"))
+    assert page.context["page"].paginator.count == 1
+
+
+def test_a_published_list_s_options_and_counts_are_computed_once(client, published):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    cold = queries(list_url(q="北山"))
+    warm = queries(list_url(q="北山"))
+    # Kept under the snapshot's id: the three option queries and the count run once.
+    assert cold - warm == 4
+    cache.clear()
+    assert queries(list_url(q="北山")) == cold
+    # Unfiltered, the count is the snapshot's own.
+    assert queries(list_url()) == warm
+    assert client.get(list_url()).context["page"].paginator.count == published.entry_count == 3

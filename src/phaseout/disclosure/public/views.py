@@ -10,12 +10,14 @@ published the list. The case number (案件编号) is the platform's internal fi
 from __future__ import annotations
 
 import datetime
+import hashlib
 import itertools
 import tempfile
 from dataclasses import dataclass
 
 from django import forms
 from django.contrib.syndication.views import Feed
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Max, Q, QuerySet
@@ -124,12 +126,17 @@ def entry_params(query) -> dict[str, str]:
     return {name: str(query.get(name, "")).strip() for name in ENTRY_FILTERS}
 
 
+def name_contains(q: str) -> Q:
+    """Names containing ``q``: case-blind only when ``q`` has letters with a case. A Chinese
+    fragment or a number gains nothing from UPPER(), which costs PostgreSQL twice the scan."""
+    lookup = "icontains" if q.lower() != q.upper() else "contains"
+    return Q(**{f"enterprise_name__{lookup}": q})
+
+
 def filter_entries(entries: QuerySet, params: dict[str, str]) -> QuerySet:
     """One list's entries after the search (name or credit code) and the filters."""
     if params["q"]:
-        entries = entries.filter(
-            Q(enterprise_name__icontains=params["q"]) | Q(credit_code__iexact=params["q"])
-        )
+        entries = entries.filter(name_contains(params["q"]) | Q(credit_code=params["q"].upper()))
     if params["region"]:
         region = Region.objects.filter(code=params["region"]).order_by("-valid_from").first()
         prefix = code_prefix(region.code, region.level) if region else params["region"]
@@ -156,26 +163,59 @@ def _top_codes(published: QuerySet) -> list[str]:
     ]
 
 
+# A published snapshot and its entries never change (models.Immutable), so what is computed from
+# them alone — the filters' options, the number of rows a search finds — is kept in the cache
+# under the snapshot's id without expiry: no invalidation is ever needed.
+FACETS_KEY = "phaseout:snapshot-facets:{id}"
+COUNT_KEY = "phaseout:snapshot-count:{id}:{params}"
+
+
+def facets(snapshot: ListSnapshot) -> dict:
+    """The regions, industries and years a list's filters offer."""
+
+    def compute() -> dict:
+        options = snapshot.entries.order_by()
+        return {
+            "regions": list(
+                options.values_list("region_code", "region_name").distinct().order_by("region_code")
+            ),
+            "industries": list(
+                options.values_list("industry_code", "industry_name")
+                .distinct()
+                .order_by("industry_code")
+            ),
+            "years": sorted({d.year for d in options.dates("since", "year")}, reverse=True),
+        }
+
+    if snapshot.status != SnapshotStatus.PUBLISHED:
+        return compute()
+    return cache.get_or_set(FACETS_KEY.format(id=snapshot.pk), compute, timeout=None)
+
+
+def count_entries(snapshot: ListSnapshot, entries: QuerySet, params: dict[str, str]) -> int:
+    """How many rows the search and filters leave: the snapshot's own count when nothing
+    narrows it, else counted once and kept."""
+    if not any(params.values()):
+        return snapshot.entry_count
+    key = COUNT_KEY.format(id=snapshot.pk, params=hashlib.sha256(repr(params).encode()).hexdigest())
+    return cache.get_or_set(key, entries.count, timeout=None)
+
+
 @require_GET
 def list_entries(request, kind: str):
     kind = _kind(kind)
     selection = _select(request, kind)
     snapshot = selection.snapshot
-    page = Paginator(selection.entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(selection.entries, PAGE_SIZE)
+    if snapshot is not None:
+        paginator.count = count_entries(snapshot, selection.entries, selection.params)
+    page = paginator.get_page(request.GET.get("page"))
     context = {"kind": kind, "snapshot": snapshot, "page": page, "params": selection.params}
     if snapshot is not None:
-        options = snapshot.entries.order_by()
-        context |= {
+        context |= facets(snapshot) | {
             "earlier": ListSnapshot.objects.published()
             .filter(kind=kind, region=snapshot.region, year=snapshot.year)
             .order_by("-published_at", "-id"),
-            "regions": options.values_list("region_code", "region_name")
-            .distinct()
-            .order_by("region_code"),
-            "industries": options.values_list("industry_code", "industry_name")
-            .distinct()
-            .order_by("industry_code"),
-            "years": sorted({d.year for d in options.dates("since", "year")}, reverse=True),
             "dimensions": Dimension.choices,
             "query": _query(request, drop={"page"}),
         }
@@ -319,7 +359,7 @@ def enterprise_search(request):
         if code is not None and published.filter(credit_code=code).exists():
             return redirect("public:enterprise", code)
         results = list(
-            published.filter(enterprise_name__icontains=q)
+            published.filter(name_contains(q))
             .values("credit_code")
             .annotate(name=Max("enterprise_name"), region=Max("region_name"))
             .order_by("name", "credit_code")[: SEARCH_LIMIT + 1]
