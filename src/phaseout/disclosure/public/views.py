@@ -326,11 +326,9 @@ def enterprise(request, credit_code: str):
         raise Http404
     if record.credit_code != credit_code:
         return redirect("public:enterprise", record.credit_code)
-    return render(
-        request,
-        "disclosure/public/enterprise.html",
-        {"record": record, "form": DataErrorForm()},
-    )
+    # The data-error form is a page of its own (linked from every section), so the record
+    # renders no form.
+    return render(request, "disclosure/public/enterprise.html", {"record": record})
 
 
 SEARCH_LIMIT = 50
