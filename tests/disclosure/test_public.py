@@ -220,3 +220,20 @@ def test_a_published_list_s_options_and_counts_are_computed_once(client, publish
     # Unfiltered, the count is the snapshot's own.
     assert queries(list_url()) == warm
     assert client.get(list_url()).context["page"].paginator.count == published.entry_count == 3
+
+
+def test_a_whole_list_is_paged_by_position_not_offset(client, published, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from phaseout.disclosure.public import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    everything = [e.enterprise_name for e in published.entries.order_by("position")]
+    with CaptureQueriesContext(connection) as captured:
+        pages = [names(client.get(list_url(page=n))) for n in (1, 2, 3)]
+    assert pages == [[name] for name in everything]
+    assert not any("OFFSET" in q["sql"].upper() for q in captured.captured_queries)
+    last = client.get(list_url(page=99)).context["page"]  # past the end: the last page
+    assert last.number == 3 and last.paginator.num_pages == 3
+    assert names(client.get(list_url(page=2, dimension="SAFETY"))) == ["北山建材有限公司"]

@@ -26,6 +26,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -193,12 +194,42 @@ def facets(snapshot: ListSnapshot) -> dict:
 
 
 def count_entries(snapshot: ListSnapshot, entries: QuerySet, params: dict[str, str]) -> int:
-    """How many rows the search and filters leave: the snapshot's own count when nothing
-    narrows it, else counted once and kept."""
-    if not any(params.values()):
-        return snapshot.entry_count
+    """How many rows the search and filters leave, counted once and kept."""
     key = COUNT_KEY.format(id=snapshot.pk, params=hashlib.sha256(repr(params).encode()).hexdigest())
     return cache.get_or_set(key, entries.count, timeout=None)
+
+
+def options(choices, selected: str) -> str:
+    """A select's <option>s, escaped, the chosen one marked. Built here rather than by a
+    template loop: a province's list offers hundreds of regions and industries, and the
+    template engine would spend more on them than on the page's fifty rows."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if str(value) == selected else "", label) for value, label in choices),
+    )
+
+
+class ByPosition:
+    """A whole snapshot's entries for the paginator, a page fetched by its positions (1 … n,
+    gap-free from prepare_list) instead of OFFSET, which walks every earlier row: page 600 of a
+    province's list costs what page 1 does."""
+
+    def __init__(self, snapshot: ListSnapshot):
+        self.snapshot = snapshot
+
+    def count(self) -> int:
+        return self.snapshot.entry_count
+
+    def __len__(self) -> int:
+        return self.snapshot.entry_count
+
+    def __getitem__(self, window: slice) -> list[SnapshotEntry]:
+        return list(
+            self.snapshot.entries.filter(
+                position__gt=window.start or 0, position__lte=window.stop
+            ).order_by("position")
+        )
 
 
 @require_GET
@@ -206,17 +237,24 @@ def list_entries(request, kind: str):
     kind = _kind(kind)
     selection = _select(request, kind)
     snapshot = selection.snapshot
-    paginator = Paginator(selection.entries, PAGE_SIZE)
-    if snapshot is not None:
-        paginator.count = count_entries(snapshot, selection.entries, selection.params)
+    if snapshot is not None and not any(selection.params.values()):
+        paginator = Paginator(ByPosition(snapshot), PAGE_SIZE)
+    else:
+        paginator = Paginator(selection.entries, PAGE_SIZE)
+        if snapshot is not None:
+            paginator.count = count_entries(snapshot, selection.entries, selection.params)
     page = paginator.get_page(request.GET.get("page"))
     context = {"kind": kind, "snapshot": snapshot, "page": page, "params": selection.params}
     if snapshot is not None:
-        context |= facets(snapshot) | {
+        offered, chosen = facets(snapshot), selection.params
+        context |= {
             "earlier": ListSnapshot.objects.published()
             .filter(kind=kind, region=snapshot.region, year=snapshot.year)
             .order_by("-published_at", "-id"),
-            "dimensions": Dimension.choices,
+            "region_options": options(offered["regions"], chosen["region"]),
+            "industry_options": options(offered["industries"], chosen["industry"]),
+            "dimension_options": options(Dimension.choices, chosen["dimension"]),
+            "year_options": options(((y, y) for y in offered["years"]), chosen["year"]),
             "query": _query(request, drop={"page"}),
         }
     return render(request, "disclosure/public/list.html", context)
