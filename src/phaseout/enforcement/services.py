@@ -147,6 +147,18 @@ ALLOWED_UPLOADS = {
 }
 
 
+def sniff_upload(upload) -> str | None:
+    """The upload's real type by its first bytes (one of ALLOWED_UPLOADS), whatever its name or
+    declared type says; None when it is none of them. Leaves the file at its start."""
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    return next(
+        (t for t, magics in ALLOWED_UPLOADS.items() if any(head.startswith(m) for m in magics)),
+        None,
+    )
+
+
 # — the language of the record —
 
 
@@ -1742,13 +1754,7 @@ def _store_evidence(case: Case, upload, *, by, kind: str, description: str) -> E
         raise ValidationError(
             {"file": _("文件不能超过 %(mb)d MB。") % {"mb": limit // (1024 * 1024)}}
         )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    content_type = next(
-        (t for t, magics in ALLOWED_UPLOADS.items() if any(head.startswith(m) for m in magics)),
-        None,
-    )
+    content_type = sniff_upload(upload)
     if content_type is None:
         raise ValidationError({"file": _("只接受 PDF、JPEG、PNG 文件。")})
     data = upload.read()

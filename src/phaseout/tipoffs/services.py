@@ -48,7 +48,7 @@ from phaseout.core.errors import ProcedureError
 from phaseout.disclosure.workdays import working_days_after
 from phaseout.enforcement.calendars import current_calendar
 from phaseout.enforcement.models import Case, NumberSequence
-from phaseout.enforcement.services import ALLOWED_UPLOADS
+from phaseout.enforcement.services import sniff_upload
 from phaseout.regions.choices import REGISTRY_KEEPERS, Role
 from phaseout.regions.models import Department, Person, Region
 from phaseout.regions.scope import Scope
@@ -258,13 +258,7 @@ def check_uploads(uploads: Iterable) -> list[tuple[object, str]]:
                     % {"i": index, "mb": f"{limit / (1024 * 1024):g}"}
                 }
             )
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
-        content_type = next(
-            (t for t, magics in ALLOWED_UPLOADS.items() if any(head.startswith(m) for m in magics)),
-            None,
-        )
+        content_type = sniff_upload(upload)
         if content_type is None:
             raise ValidationError(
                 {
