@@ -20,7 +20,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
-from django_ratelimit.core import is_ratelimited
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, parsers, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -32,6 +31,7 @@ from phaseout.tipoffs import services
 from phaseout.tipoffs.choices import PUBLIC_STATE_LABELS, Channel, RejectReason, TipoffState
 from phaseout.tipoffs.models import Tipoff, TipoffAttachment, TipoffEvent
 from phaseout.tipoffs.views.officer import perform
+from phaseout.tipoffs.views.public import limited
 
 # — officers —
 
@@ -383,14 +383,7 @@ class PublicStatusViewSet(viewsets.GenericViewSet):
         },
     )
     def create(self, request):
-        if is_ratelimited(
-            request,
-            group="tipoff-status",
-            key="ip",
-            rate=settings.PHASEOUT_TIPOFF_STATUS_RATE,
-            method="POST",
-            increment=True,
-        ):
+        if limited(request, "tipoff-status", settings.PHASEOUT_TIPOFF_STATUS_RATE):
             return Response(
                 {"detail": _("查询过于频繁，请一小时后再试。")},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
