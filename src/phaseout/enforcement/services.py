@@ -243,7 +243,8 @@ def cases_visible_to(user):
 # — the mechanics: numbers, events, conditional writes —
 
 
-def _next_number(scope: str, kind: str, year: int) -> int:
+def next_number(scope: str, kind: str, year: int) -> int:
+    """The next of a gap-free sequence (文号, case numbers, tip-off numbers), under FOR UPDATE."""
     seq, _created = NumberSequence.objects.select_for_update().get_or_create(
         scope=scope, kind=kind, year=year
     )
@@ -468,7 +469,7 @@ def _issue_document(case: Case, kind: str, *, by, context: dict) -> Document:
 
     year = context["issued_on"].year
     short = DEPARTMENT_SHORT.get(case.department.kind, case.department.name[:2])
-    n = _next_number(f"dept{case.department_id}", kind, year)
+    n = next_number(f"dept{case.department_id}", kind, year)
     number = f"{case.region.name}{short}{DOCUMENT_WORD[kind]}〔{year}〕{n}号"
     context = {**context, "number": number}
     try:
@@ -552,7 +553,7 @@ def open_case(
         raise ProcedureError(_("该企业（生产线）在这一维度已有未结案件。"))
     department = _responsible_department(by, dimension, enterprise.region)
     year = _today().year
-    n = _next_number(enterprise.region.code, f"case-{dimension}", year)
+    n = next_number(enterprise.region.code, f"case-{dimension}", year)
     case = Case(
         number=f"{year}-{enterprise.region.code}-{DIMENSION_CODES[dimension]}-{n:04d}",
         dimension=dimension,

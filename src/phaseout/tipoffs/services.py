@@ -36,7 +36,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -47,8 +47,8 @@ from phaseout.core import crypto
 from phaseout.core.errors import ProcedureError
 from phaseout.disclosure.workdays import working_days_after
 from phaseout.enforcement.calendars import current_calendar
-from phaseout.enforcement.models import Case, NumberSequence
-from phaseout.enforcement.services import sniff_upload
+from phaseout.enforcement.models import Case
+from phaseout.enforcement.services import next_number, sniff_upload
 from phaseout.regions.choices import REGISTRY_KEEPERS, Role
 from phaseout.regions.models import Department, Person, Region
 from phaseout.regions.scope import Scope
@@ -227,12 +227,8 @@ def _text(value, field: str, what: str, limit: int) -> str:
 
 
 def _next_number(year: int) -> str:
-    seq, _created = NumberSequence.objects.select_for_update().get_or_create(
-        scope="tipoff", kind="tipoff", year=year
-    )
-    NumberSequence.objects.filter(pk=seq.pk).update(last=F("last") + 1)
-    seq.refresh_from_db(fields=["last"])
-    return f"JB{year}{seq.last:05d}"
+    """举报编号 JB202600001: gap-free per year, in the enforcement number sequences."""
+    return f"JB{year}{next_number('tipoff', 'tipoff', year):05d}"
 
 
 # — attachments —
