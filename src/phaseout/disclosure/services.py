@@ -19,7 +19,6 @@ event that took it off (issue 5; working days on the legal calendar).
 from __future__ import annotations
 
 import datetime
-import functools
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -51,17 +50,6 @@ from phaseout.regions.scope import Scope
 from phaseout.registry.models import Enterprise
 
 DELISTING_WORKING_DAYS = 3
-
-
-def act(function):
-    """One act, one transaction."""
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        with transaction.atomic():
-            return function(*args, **kwargs)
-
-    return wrapper
 
 
 def _person(user):
@@ -99,7 +87,7 @@ def _lock(snapshot: ListSnapshot) -> ListSnapshot:
     return ListSnapshot.objects.select_for_update().select_related("department").get(pk=snapshot.pk)
 
 
-@act
+@transaction.atomic
 def prepare_list(
     kind: str, *, region: Region, cut_off: datetime.date, year: int | None = None, by
 ) -> ListSnapshot:
@@ -134,7 +122,7 @@ def prepare_list(
     return snapshot
 
 
-@act
+@transaction.atomic
 def review_list(snapshot: ListSnapshot, *, by) -> ListSnapshot:
     """审核名单：同一部门的另一名经办人员。"""
     snapshot = _lock(snapshot)
@@ -161,7 +149,7 @@ def _next_number(snapshot: ListSnapshot, year: int) -> str:
     return f"〔{year}〕{NUMBER_WORD[snapshot.kind]}第{seq.last}号"
 
 
-@act
+@transaction.atomic
 def publish_list(snapshot: ListSnapshot, *, by) -> ListSnapshot:
     """公布名单：本部门的经办人员或领导（非编制人），编号、时间，此后不可更改。"""
     snapshot = _lock(snapshot)
@@ -301,7 +289,7 @@ def route_data_error(credit_code: str, section: str) -> tuple[Department, str]:
     return latest.snapshot.department, name
 
 
-@act
+@transaction.atomic
 def report_data_error(
     *, credit_code: str, message: str, section: str = "", email: str = ""
 ) -> DataErrorReport:
@@ -360,7 +348,7 @@ def handles_data_error(user, report: DataErrorReport) -> bool:
     )
 
 
-@act
+@transaction.atomic
 def respond_data_error(
     report: DataErrorReport, *, response: str, close: bool = False, by
 ) -> DataErrorReport:
