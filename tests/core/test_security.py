@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
@@ -94,3 +95,19 @@ def test_health_answers_without_login_or_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.content == b"ok\n"
     assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/public/enterprises/?q=%00%00",
+        "/public/lists/yellow/?q=a%00b",
+        "/public/feed.atom?region=%00",
+        "/api/public/lists/?kind=%00",
+        "/public/data-errors/%00/",
+    ],
+)
+def test_a_nul_in_the_query_string_is_a_400_not_a_500(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "不允许的字符" in response.content.decode()
