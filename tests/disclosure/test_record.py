@@ -299,7 +299,7 @@ def test_record_page_takes_few_queries(
         capacity=1000,
         capacity_unit="t/d",
     )
-    with at("2026-03-06"), django_assert_max_num_queries(3):
+    with at("2026-03-06"), django_assert_max_num_queries(2):
         response = client.get(url(east_enterprise.credit_code))
     assert response.status_code == 200
     assert len(response.context["record"].announcements) == 4

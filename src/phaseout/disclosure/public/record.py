@@ -21,8 +21,10 @@ exactly what the departments have published, and nothing they have not:
 * exits: the annual exit list entries (line, equipment, capacity, unit, year) of the current
   annual lists.
 
-Three queries: the entries (with their snapshots, and whether a newer snapshot of the same list
-supersedes each), the registry row, its lines.
+Two queries, in plain SQL: the entries (with their snapshots, and whether a newer snapshot of the
+same list supersedes each), and the registry row with its lines. The ORM built the same answer in
+about 10 ms a record, nearly all of it compiling the queries (bench/portal.py, docs/performance.md);
+the SQL runs in under one.
 """
 
 from __future__ import annotations
@@ -32,15 +34,18 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from phaseout.disclosure.choices import ListKind, SnapshotStatus
 from phaseout.disclosure.models import ListSnapshot, SnapshotEntry
+from phaseout.regions.models import Region
 from phaseout.registry.choices import CapacityUnit, EquipmentType
-from phaseout.registry.models import Enterprise, ProductionLine
+from phaseout.registry.models import Enterprise, Industry, ProductionLine
 from phaseout.screening.choices import Dimension
 
 # GB 32100: 18 characters of 0-9 and the capital letters other than I, O, S, V, Z.
@@ -48,27 +53,60 @@ CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{18}$")
 QUARTERS = 12
 STATUS_KINDS = (ListKind.YELLOW, ListKind.RED, ListKind.ENV_EXCEEDING, ListKind.ENV_SERIOUS)
 
-_ENTRY_FIELDS = (
-    "case_id",
-    "enterprise_name",
-    "region_code",
-    "region_name",
-    "industry_code",
-    "industry_name",
-    "dimension",
-    "line_code",
-    "equipment",
-    "since",
-    "capacity",
-    "capacity_unit",
-    "snapshot_id",
-    "snapshot__kind",
-    "snapshot__number",
-    "snapshot__cut_off",
-    "snapshot__published_at",
-    "snapshot__year",
-    "snapshot__region__name",
-)
+# The enterprise's entries in published snapshots, newest publication first, each with whether it
+# is current: no later snapshot of the same list, publishing region and year (or, for a list
+# without a year, no later one without a year) has been published.
+ENTRIES_SQL = f"""
+SELECT e.case_id, e.enterprise_name, e.region_code, e.region_name, e.industry_code,
+       e.industry_name, e.dimension, e.line_code, e.equipment, e.since, e.capacity,
+       e.capacity_unit, s.id, s.kind, s.number, s.cut_off, s.published_at, s.year, r.name,
+       NOT EXISTS (
+           SELECT 1 FROM {ListSnapshot._meta.db_table} n
+           WHERE n.status = %(published)s AND n.kind = s.kind AND n.region_id = s.region_id
+             AND (n.year = s.year OR (n.year IS NULL AND s.year IS NULL))
+             AND (n.published_at > s.published_at
+                  OR (n.published_at = s.published_at AND n.id > s.id))
+       )
+FROM {SnapshotEntry._meta.db_table} e
+JOIN {ListSnapshot._meta.db_table} s ON s.id = e.snapshot_id
+JOIN {Region._meta.db_table} r ON r.id = s.region_id
+WHERE e.credit_code = %(code)s AND s.status = %(published)s
+ORDER BY s.published_at DESC, s.id DESC, e.position
+"""
+# The registry's identity of the enterprise and its lines (none: one row with NULL line columns).
+IDENTITY_SQL = f"""
+SELECT e.name, r.code, r.name, i.code, i.name,
+       l.code, l.name, l.equipment_type, l.capacity, l.capacity_unit, l.commissioning_year
+FROM {Enterprise._meta.db_table} e
+JOIN {Region._meta.db_table} r ON r.id = e.region_id
+JOIN {Industry._meta.db_table} i ON i.id = e.industry_id
+LEFT JOIN {ProductionLine._meta.db_table} l ON l.enterprise_id = e.id
+WHERE e.credit_code = %(code)s
+ORDER BY l.code
+"""
+ENTRY_CAPACITY_PLACES = SnapshotEntry._meta.get_field("capacity").decimal_places
+LINE_CAPACITY_PLACES = ProductionLine._meta.get_field("capacity").decimal_places
+
+
+def _day(value) -> datetime.date:
+    """A DATE column read by plain SQL: a date (PostgreSQL) or its ISO text (SQLite)."""
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
+def _moment(value) -> datetime.datetime:
+    """A timestamp column read by plain SQL: aware (PostgreSQL) or naive UTC, maybe text (SQLite,
+    which Django writes in UTC)."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else value.replace(tzinfo=datetime.UTC)
+
+
+def _decimal(value, places: int) -> Decimal | None:
+    """A DECIMAL column read by plain SQL: a Decimal (PostgreSQL) or a number (SQLite), to the
+    field's places as the ORM would give it."""
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places))
 
 
 def measure_label(kind: str, dimension: str) -> str:
@@ -180,34 +218,20 @@ class Record:
     def dimensions(self):
         return Dimension.choices
 
+    @property
+    def quarter_rows(self) -> str:
+        return quarter_rows(self.quarters)
+
 
 def normalise_code(code: str) -> str | None:
     code = (code or "").strip().upper()
     return code if CREDIT_CODE.match(code) else None
 
 
-def _entries(credit_code: str) -> list[dict]:
-    """The enterprise's published entries, newest publication first, each marked superseded when
-    a later snapshot of the same list, region (and year) was published."""
-    newer = ListSnapshot.objects.filter(
-        status=SnapshotStatus.PUBLISHED,
-        kind=OuterRef("snapshot__kind"),
-        region_id=OuterRef("snapshot__region_id"),
-    ).filter(
-        Q(published_at__gt=OuterRef("snapshot__published_at"))
-        | Q(published_at=OuterRef("snapshot__published_at"), id__gt=OuterRef("snapshot_id"))
-    )
-    return list(
-        SnapshotEntry.objects.filter(
-            credit_code=credit_code, snapshot__status=SnapshotStatus.PUBLISHED
-        )
-        .annotate(
-            newer_same_year=Exists(newer.filter(year=OuterRef("snapshot__year"))),
-            newer_no_year=Exists(newer.filter(year__isnull=True)),
-        )
-        .values(*_ENTRY_FIELDS, "newer_same_year", "newer_no_year")
-        .order_by("-snapshot__published_at", "-snapshot_id", "position")
-    )
+def _entries(credit_code: str) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(ENTRIES_SQL, {"code": credit_code, "published": SnapshotStatus.PUBLISHED})
+        return cursor.fetchall()
 
 
 def quarter_of(day: datetime.date) -> tuple[int, int]:
@@ -248,33 +272,31 @@ def public_record(code: str, *, today: datetime.date | None = None) -> Record | 
     publications: dict[int, Publication] = {}
     listings: list[Listing] = []
     for row in rows:
-        sid = row["snapshot_id"]
+        (case_id, _name, _rc, _rn, _ic, _in, dimension, line_code, equipment, since, capacity,
+         capacity_unit, sid, kind, number, cut_off, published_at, year, region_name, current) = row  # fmt: skip
         if sid not in publications:
-            year = row["snapshot__year"]
-            superseded = row["newer_same_year"] if year is not None else row["newer_no_year"]
-            kind = row["snapshot__kind"]
             publications[sid] = Publication(
                 id=sid,
                 kind=kind,
                 kind_label=str(kinds.get(kind, kind)),
-                number=row["snapshot__number"],
-                region_name=row["snapshot__region__name"],
-                cut_off=row["snapshot__cut_off"],
-                published_on=timezone.localdate(row["snapshot__published_at"]),
+                number=number,
+                region_name=region_name,
+                cut_off=_day(cut_off),
+                published_on=timezone.localdate(_moment(published_at)),
                 year=year,
-                current=not superseded,
+                current=bool(current),
                 url=reverse("public:list", args=[kind]) + f"?snapshot={sid}",
             )
         listings.append(
             Listing(
                 publication=publications[sid],
-                case_id=row["case_id"],
-                dimension=row["dimension"],
-                line_code=row["line_code"],
-                equipment=row["equipment"],
-                since=row["since"],
-                capacity=row["capacity"],
-                capacity_unit=row["capacity_unit"],
+                case_id=case_id,
+                dimension=dimension,
+                line_code=line_code,
+                equipment=equipment,
+                since=_day(since),
+                capacity=_decimal(capacity, ENTRY_CAPACITY_PLACES),
+                capacity_unit=capacity_unit,
             )
         )
     record = _identity(credit_code, rows[0])
@@ -286,53 +308,43 @@ def public_record(code: str, *, today: datetime.date | None = None) -> Record | 
     return record
 
 
-def _identity(credit_code: str, latest: dict) -> Record:
-    enterprise = (
-        Enterprise.objects.select_related("region", "industry")
-        .only(
-            "id",
-            "credit_code",
-            "name",
-            "region__code",
-            "region__name",
-            "industry__code",
-            "industry__name",
-        )
-        .filter(credit_code=credit_code)
-        .first()
-    )
-    if enterprise is None:
+def _identity(credit_code: str, latest: tuple) -> Record:
+    with connection.cursor() as cursor:
+        cursor.execute(IDENTITY_SQL, {"code": credit_code})
+        rows = cursor.fetchall()
+    if not rows:
         # Not (or no longer) in this registry: the identity the last published list printed.
+        _case, name, region_code, region_name, industry_code, industry_name = latest[:6]
         return Record(
             credit_code=credit_code,
-            name=latest["enterprise_name"],
-            region_code=latest["region_code"],
-            region_name=latest["region_name"],
-            industry_code=latest["industry_code"],
-            industry_name=latest["industry_name"],
+            name=name,
+            region_code=region_code,
+            region_name=region_name,
+            industry_code=industry_code,
+            industry_name=industry_name,
         )
     units = dict(CapacityUnit.choices)
     equipment = dict(EquipmentType.choices)
+    name, region_code, region_name, industry_code, industry_name = rows[0][:5]
     lines = [
         Line(
-            code=line["code"],
-            name=line["name"],
-            equipment=str(equipment.get(line["equipment_type"], line["equipment_type"])),
-            capacity=line["capacity"],
-            capacity_unit=str(units.get(line["capacity_unit"], line["capacity_unit"])),
-            commissioning_year=line["commissioning_year"],
+            code=code,
+            name=line_name,
+            equipment=str(equipment.get(kind, kind)),
+            capacity=_decimal(capacity, LINE_CAPACITY_PLACES),
+            capacity_unit=str(units.get(unit, unit)),
+            commissioning_year=year,
         )
-        for line in ProductionLine.objects.filter(enterprise_id=enterprise.pk)
-        .order_by("code")
-        .values("code", "name", "equipment_type", "capacity", "capacity_unit", "commissioning_year")
+        for *_identity, code, line_name, kind, capacity, unit, year in rows
+        if code is not None
     ]
     return Record(
         credit_code=credit_code,
-        name=enterprise.name,
-        region_code=enterprise.region.code,
-        region_name=enterprise.region.name,
-        industry_code=enterprise.industry.code,
-        industry_name=enterprise.industry.name,
+        name=name,
+        region_code=region_code,
+        region_name=region_name,
+        industry_code=industry_code,
+        industry_name=industry_name,
         lines=lines,
     )
 
@@ -379,6 +391,32 @@ def _quarters(listings: list[Listing], today: datetime.date) -> list[Quarter]:
             )
         )
     return result
+
+
+def quarter_rows(quarters: list[Quarter]) -> str:
+    """The rows of the 12-quarter table, escaped. Built here rather than by template loops: its
+    sixty cells cost the template engine more than all the record's other sections together."""
+    not_listed = format_html('<span class="text-body-secondary">{}</span>', _("未列入"))
+
+    def cell(labels: list[str]) -> str:
+        if not labels:
+            return format_html("<td>{}</td>", not_listed)
+        return format_html(
+            '<td class="table-warning">{}</td>',
+            format_html_join("", "<div>{}</div>", ((label,) for label in labels)),
+        )
+
+    return format_html_join(
+        "\n",
+        '<tr><th scope="row" class="text-nowrap">{}</th>{}</tr>',
+        (
+            (
+                _("%(year)s年第%(quarter)s季度") % {"year": q.year, "quarter": q.quarter},
+                mark_safe("".join(cell(labels) for labels in q.cells)),  # each cell escaped above
+            )
+            for q in quarters
+        ),
+    )
 
 
 def _measures(listings: list[Listing]) -> list[MeasureRow]:
