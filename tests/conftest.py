@@ -45,13 +45,23 @@ def default_language(settings):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Every test starts with an empty in-process cache: what one test kept under a row id (a
-    snapshot's filter options) must not meet another test's row with the same id."""
-    from django.core.cache import cache
+    """Every test starts with empty in-process caches: what one test kept under a row id (a
+    snapshot's filter options) or an address (a public page) must not meet another test's."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for name in ("default", "pages"):
+        caches[name].clear()
     yield
-    cache.clear()
+    for name in ("default", "pages"):
+        caches[name].clear()
+
+
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    """The public pages are rendered afresh in every test, so a test can read the page's context
+    and see a change it made a moment before. tests/disclosure/test_page_cache.py turns the page
+    cache on and tests it."""
+    settings.PHASEOUT_PUBLIC_CACHE_SECONDS = 0
 
 
 @pytest.fixture

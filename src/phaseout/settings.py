@@ -297,7 +297,22 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "phaseout_ratelimit_cache",
     },
+    # The public portal's rendered pages (disclosure/public/cache.py), kept in each worker's
+    # memory: a hit costs a dictionary lookup, where a database cache costs a query and each
+    # kept page a commit. Each worker keeps its own; MAX_ENTRIES bounds its memory (a page is
+    # 10–40 kB: 5,000 pages are up to about 200 MB a worker).
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "phaseout-public-pages",
+        "OPTIONS": {
+            "MAX_ENTRIES": int(os.environ.get("PHASEOUT_PUBLIC_CACHE_ENTRIES", "5000")),
+            "CULL_FREQUENCY": 4,
+        },
+    },
 }
+# How long a kept public page is served (seconds); a new publication supersedes it at once,
+# a registry correction shows after at most this long. 0: no page cache.
+PHASEOUT_PUBLIC_CACHE_SECONDS = int(os.environ.get("PHASEOUT_PUBLIC_CACHE_SECONDS", "300"))
 RATELIMIT_USE_CACHE = "ratelimit"
 # Behind a reverse proxy the client's address is in a header the proxy sets (X-Forwarded-For);
 # name the META key here, e.g. HTTP_X_REAL_IP. Default: the socket's address.

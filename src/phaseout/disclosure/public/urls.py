@@ -1,12 +1,13 @@
 from django.urls import path
 
 from phaseout.disclosure.public import views
+from phaseout.disclosure.public.cache import public_page
 
 app_name = "public"
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("feed.atom", views.PublicationsFeed(), name="feed"),
+    path("feed.atom", public_page(views.PublicationsFeed()), name="feed"),
     path("lists/<str:kind>/", views.list_entries, name="list"),
     path("lists/<str:kind>/download.csv", views.download_csv, name="list-csv"),
     path("lists/<str:kind>/download.xlsx", views.download_xlsx, name="list-xlsx"),

@@ -1,0 +1,159 @@
+"""The public page cache: a kept page is served again to anyone asking for the same address in
+the same language, until a new publication or its lifetime ends; nothing personal is ever kept."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from phaseout.disclosure.choices import ListKind
+from phaseout.registry.models import Enterprise
+from tests.disclosure.test_public import draft, list_url, publish
+
+D = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PHASEOUT_PUBLIC_CACHE_SECONDS = 300
+
+
+@pytest.fixture
+def listed(jurisdiction, county_officer, reviewer, east_enterprise):
+    """A published yellow list naming the registry's enterprise of 城东区."""
+    rows = [{"enterprise_name": east_enterprise.name, "credit_code": east_enterprise.credit_code}]
+    return publish(
+        draft(jurisdiction["east"], D(2026, 3, 1), rows, by=county_officer), reviewer=reviewer
+    )
+
+
+def record_url(enterprise):
+    return reverse("public:enterprise", args=[enterprise.credit_code])
+
+
+def test_a_second_visitor_gets_the_kept_page(client, listed, east_enterprise):
+    first = client.get(record_url(east_enterprise))
+    assert first.status_code == 200 and first["X-Cache"] == "miss"
+    Enterprise.objects.filter(pk=east_enterprise.pk).update(name="改名后的企业")
+
+    second = client.get(record_url(east_enterprise))
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_a_kept_page_ends_with_its_lifetime(client, listed, east_enterprise, settings):
+    settings.PHASEOUT_PUBLIC_CACHE_SECONDS = 60
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC), tick=False):
+        client.get(record_url(east_enterprise))
+        Enterprise.objects.filter(pk=east_enterprise.pk).update(name="改名后的企业")
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 1, 1, tzinfo=datetime.UTC)):
+        response = client.get(record_url(east_enterprise))
+    assert response["X-Cache"] == "miss" and "改名后的企业" in response.text
+
+
+def test_a_new_publication_supersedes_every_kept_page(
+    client, jurisdiction, listed, county_officer, reviewer
+):
+    before = client.get(list_url())
+    assert before["X-Cache"] == "miss" and "新列入企业" not in before.text
+    assert client.get(list_url())["X-Cache"] == "hit"
+
+    publish(
+        draft(
+            jurisdiction["east"],
+            D(2026, 3, 2),
+            [{"enterprise_name": "新列入企业"}],
+            by=county_officer,
+        ),
+        reviewer=reviewer,
+    )
+    after = client.get(list_url())
+    assert after["X-Cache"] == "miss" and "新列入企业" in after.text
+
+
+def test_each_language_and_address_is_kept_apart(client, listed, east_enterprise):
+    chinese = client.get(list_url())
+    english = client.get(list_url(), headers={"accept-language": "en"})
+    assert english["X-Cache"] == "miss" and english.text != chinese.text
+    assert client.get(list_url(page=1))["X-Cache"] == "miss"
+    assert client.get(list_url(), headers={"accept-language": "en"})["X-Cache"] == "hit"
+
+
+def test_errors_redirects_and_searches_over_the_limit_are_not_kept(client, listed, east_enterprise):
+    missing = reverse("public:enterprise", args=["91990102MA0000000X"])
+    assert client.get(missing).status_code == 404
+    assert "X-Cache" not in client.get(missing)
+
+    lower = reverse("public:enterprise", args=[east_enterprise.credit_code.lower()])
+    assert client.get(lower).status_code == 302
+    assert "X-Cache" not in client.get(lower)
+
+
+def test_no_page_holds_anything_of_its_visitor(client, listed, east_enterprise, county_officer):
+    """A kept page is shared by everyone: made for a logged-in officer, it holds no token, sets
+    no cookie and is what an anonymous visitor then gets."""
+    from django.test import Client
+
+    client.force_login(county_officer)
+    pages = [
+        reverse("public:index"),
+        list_url(),
+        record_url(east_enterprise),
+        reverse("public:enterprise-search") + "?q=企业",
+        reverse("public:feed"),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response["X-Cache"] == "miss", url
+        assert "csrfmiddlewaretoken" not in response.text, url
+        assert county_officer.username not in response.text, url
+        assert not response.cookies, url
+        kept = Client().get(url)
+        assert kept["X-Cache"] == "hit" and kept.content == response.content, url
+
+
+def test_the_language_switch_works_without_a_token(listed, east_enterprise):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(list_url())
+    assert reverse("set_language_public") in page.text
+    response = browser.post(reverse("set_language_public"), {"language": "en", "next": list_url()})
+    assert response.status_code == 302 and response["Location"] == list_url()
+    assert browser.cookies["django_language"].value == "en"
+    english = browser.get(list_url())
+    assert english["Content-Language"] == "en" and '<html lang="en">' in english.text
+
+
+def test_a_page_with_a_form_is_not_kept(client, listed, east_enterprise):
+    """The data-error form carries this visitor's CSRF token."""
+    url = reverse("public:data-error", args=[east_enterprise.credit_code])
+    assert client.get(url).status_code == 200
+    assert "X-Cache" not in client.get(url)
+
+
+def test_the_cache_off_renders_every_time(client, listed, east_enterprise, settings):
+    settings.PHASEOUT_PUBLIC_CACHE_SECONDS = 0
+    client.get(record_url(east_enterprise))
+    Enterprise.objects.filter(pk=east_enterprise.pk).update(name="改名后的企业")
+    response = client.get(record_url(east_enterprise))
+    assert "X-Cache" not in response and "改名后的企业" in response.text
+
+
+def test_a_list_kind_url_is_kept_per_kind(client, listed):
+    red = reverse("public:list", args=[ListKind.RED])
+    assert client.get(red)["X-Cache"] == "miss"
+    assert client.get(list_url())["X-Cache"] == "miss"
+
+
+def test_a_kept_page_costs_one_small_query(
+    client, listed, east_enterprise, django_assert_num_queries
+):
+    """The publication generation is all a kept page reads from the database."""
+    client.get(record_url(east_enterprise))
+    with django_assert_num_queries(1):
+        assert client.get(record_url(east_enterprise))["X-Cache"] == "hit"
