@@ -37,6 +37,12 @@ clients on loopback, against a trivial view of the same server.
    - records: `/public/enterprises/<credit code>/` of enterprises on the published lists;
    - feed: `/public/feed.atom`.
    A scenario whose page does not exist yet (every probe a 404) is reported as not measured.
+   The public pages keep what they render in each worker's page cache (disclosure/public/cache.py,
+   docs/disclosure.md). It lives in the workers' memory, so it starts empty with the server; the
+   scenarios ask for different addresses, so none is answered from another's pages (only the
+   probes' few dozen addresses per scenario, asked before it starts, are). The share of answers
+   that came from it (`X-Cache: hit`) is reported beside the figures, with the p95 of the
+   rendered ones alone.
 4. Figures per scenario, from every request's time (a locust event hook): p50/p95/p99 ms,
    requests per second, errors (non-200 answers and failed connections), each p95 over the
    floor's, and the CPU seconds of gunicorn, of locust and of the rest of the machine (PostgreSQL
@@ -883,8 +889,12 @@ ADDRESSES = itertools.count(1)
 
 
 @events.request.add_listener
-def _record(request_type, name, response_time, response_length, exception=None, **kwargs):
-    RECORDS.append((time.time(), name, response_time, exception is None, response_length))
+def _record(
+    request_type, name, response_time, response_length, exception=None, response=None, **kwargs
+):
+    # X-Cache: "hit" when the page came from the page cache, "miss" when it was rendered and kept.
+    kept = response.headers.get("X-Cache") if response is not None else None
+    RECORDS.append((time.time(), name, response_time, exception is None, response_length, kept))
 
 
 @events.quitting.add_listener
@@ -1151,7 +1161,13 @@ def percentile(values: list[float], q: float) -> float | None:
 
 def figures(records: list, seconds: float) -> dict:
     times = [r[2] for r in records]
+    hits = [r[2] for r in records if r[5:6] == ["hit"]]
+    rendered = [r[2] for r in records if r[5:6] != ["hit"]]
     return {
+        "page_cache_hits": len(hits),
+        "page_cache_hit_share": len(hits) / len(records) if records else None,
+        "p95_hit_ms": percentile(hits, 95),
+        "p95_rendered_ms": percentile(rendered, 95),
         "requests": len(records),
         "errors": sum(1 for r in records if not r[3]),
         "requests_per_second": len(records) / seconds if seconds > 0 else None,
@@ -1184,6 +1200,8 @@ def print_table(results: dict[str, dict], floor_p95: float | None) -> None:
         "p95 ms",
         "p99 ms",
         "p95 × floor",
+        "from cache",
+        "p95 rendered ms",
         "gunicorn CPU ms/req",
         "PostgreSQL CPU ms/req",
         "locust CPU s",
@@ -1208,6 +1226,8 @@ def print_table(results: dict[str, dict], floor_p95: float | None) -> None:
                     fmt(r["p95_ms"], ".0f"),
                     fmt(r["p99_ms"], ".0f"),
                     fmt(ratio, ".1f"),
+                    fmt(r.get("page_cache_hit_share"), ".0%"),
+                    fmt(r.get("p95_rendered_ms"), ".0f"),
                     f"{r['server_cpu_ms_per_request']:.1f}",
                     f"{r['database_cpu_ms_per_request']:.1f}",
                     f"{r['locust_cpu_seconds']:.0f}",
@@ -1224,6 +1244,7 @@ def print_table(results: dict[str, dict], floor_p95: float | None) -> None:
                 f"  {scenario:9} {name:32} {fmt(f['p50_ms'], '6.0f')} {fmt(f['p95_ms'], '6.0f')}"
                 f" {fmt(f['p99_ms'], '6.0f')}  {fmt(f['requests_per_second'], '7.1f')}/s"
                 f"  errors {f['errors']}  ~{fmt(f['mean_bytes'], ',.0f')} B"
+                f"  from cache {fmt(f['page_cache_hit_share'], '.0%')}"
             )
 
 
@@ -1401,7 +1422,8 @@ def main(argv: list[str]) -> int:
                 f"p95 {fmt(r['p95_ms'], '.0f')} / p99 {fmt(r['p99_ms'], '.0f')} ms; CPU s: "
                 f"gunicorn {r['server_cpu_seconds']:.0f}, PostgreSQL {r['database_cpu_seconds']:.0f}, "
                 f"locust {r['locust_cpu_seconds']:.0f}, "
-                f"other {r['other_cpu_seconds']:.0f}"
+                f"other {r['other_cpu_seconds']:.0f}; "
+                f"from the page cache {fmt(r['page_cache_hit_share'], '.0%')}"
                 + ("; LOCUST CPU WARNING" if r["locust_cpu_warning"] else ""),
                 flush=True,
             )
