@@ -222,6 +222,18 @@ def test_a_published_list_s_options_and_counts_are_computed_once(client, publish
     assert client.get(list_url()).context["page"].paginator.count == published.entry_count == 3
 
 
+def test_a_credit_code_is_searched_by_its_index_not_the_names(client, published):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert names(client.get(list_url(q="91990102ma00000001"))) == [SCRIPT]
+    entries = [q["sql"] for q in captured.captured_queries if "snapshotentry" in q["sql"]]
+    assert entries and not any("LIKE" in sql.upper() for sql in entries)
+    # Not a valid code: the names, and the codes as typed.
+    assert names(client.get(list_url(q="%2B1990102MA00000002"))) == [FORMULA]
+
+
 def test_a_whole_list_is_paged_by_position_not_offset(client, published, monkeypatch):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -270,6 +270,24 @@ def test_search_by_name_or_code(
     assert reverse("public:enterprise-search") in client.get(reverse("public:index")).text
 
 
+def test_name_searches_are_rate_limited_per_address_but_credit_codes_are_not(
+    client, east_enterprise, yellow, monkeypatch
+):
+    from phaseout.disclosure.public import views
+
+    monkeypatch.setattr(views, "SEARCH_RATE", "2/m")
+    search = reverse("public:enterprise-search")
+    by_name = [client.get(f"{search}?q=城东水泥").status_code for _ in range(3)]
+    assert by_name == [200, 200, 429]
+    limited = client.get(f"{search}?q=水泥")
+    assert limited.status_code == 429 and "城东水泥" not in limited.text
+    # A credit code is an index lookup, not a scan: it still goes straight to the record.
+    by_code = client.get(f"{search}?q={east_enterprise.credit_code}")
+    assert by_code.status_code == 302
+    # Another address has its own count.
+    assert client.get(f"{search}?q=水泥", REMOTE_ADDR="10.9.9.9").status_code == 200
+
+
 def test_record_page_takes_few_queries(
     client,
     jurisdiction,
