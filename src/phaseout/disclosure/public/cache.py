@@ -12,7 +12,7 @@ What these pages show comes from published list snapshots, which never change on
 * a kept page lives ``PHASEOUT_PUBLIC_CACHE_SECONDS`` (default 300): a correction of the
   registry (a name, a line) reaches the public record within that time. 0 turns the cache off.
 
-Only a plain 200 to an anonymous-looking GET is kept: never an error, a redirect, a 429, a
+Only a plain 200 to a GET is kept: never an error, a redirect, a 429, a
 streamed download, or a response that sets a cookie or carries a CSRF token (one visitor's token
 must not be served to another; the public pages' language switch posts without one, see
 ``phaseout.urls``). A kept page counts towards no rate limit: serving it costs no search.
@@ -74,7 +74,7 @@ def _keepable(request, response) -> bool:
 
 
 def public_page(view):
-    """Serve a public page from the shared page cache, rendering and keeping it on a miss."""
+    """Serve a public page from the worker's page cache, rendering and keeping it on a miss."""
 
     @functools.wraps(view)
     def cached(request, *args, **kwargs):
