@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
+from phaseout.core import rawsql
 from phaseout.regions.models import Region
 from phaseout.registry.models import Enterprise, Industry, License, ProductionLine
 from phaseout.standards import units
@@ -231,9 +232,7 @@ def _row(rule: Rule, raw, metrics, line_subject) -> Row:
     for index, metric in enumerate(metrics):
         reading_id, value, day = raw[offset + 3 * index : offset + 3 * index + 3]
         if reading_id is not None:
-            if isinstance(day, str):  # SQLite returns dates from raw queries as text
-                day = datetime.date.fromisoformat(day)
-            readings[metric] = (Reading(metric, float(value), day, reading_id),)
+            readings[metric] = (Reading(metric, float(value), rawsql.day(day), reading_id),)
     licenses = ()
     if not line_subject and rule.kind == "license":
         # Only subjects without a valid license come back; what they do hold is not valid.

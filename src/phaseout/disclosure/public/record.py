@@ -41,6 +41,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from phaseout.core import rawsql
 from phaseout.disclosure.choices import ListKind, SnapshotStatus
 from phaseout.disclosure.models import ListSnapshot, SnapshotEntry
 from phaseout.regions.models import Region
@@ -86,27 +87,6 @@ ORDER BY l.code
 """
 ENTRY_CAPACITY_PLACES = SnapshotEntry._meta.get_field("capacity").decimal_places
 LINE_CAPACITY_PLACES = ProductionLine._meta.get_field("capacity").decimal_places
-
-
-def _day(value) -> datetime.date:
-    """A DATE column read by plain SQL: a date (PostgreSQL) or its ISO text (SQLite)."""
-    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
-
-
-def _moment(value) -> datetime.datetime:
-    """A timestamp column read by plain SQL: aware (PostgreSQL) or naive UTC, maybe text (SQLite,
-    which Django writes in UTC)."""
-    if isinstance(value, str):
-        value = datetime.datetime.fromisoformat(value)
-    return value if timezone.is_aware(value) else value.replace(tzinfo=datetime.UTC)
-
-
-def _decimal(value, places: int) -> Decimal | None:
-    """A DECIMAL column read by plain SQL: a Decimal (PostgreSQL) or a number (SQLite), to the
-    field's places as the ORM would give it."""
-    if value is None:
-        return None
-    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places))
 
 
 def measure_label(kind: str, dimension: str) -> str:
@@ -281,8 +261,8 @@ def public_record(code: str, *, today: datetime.date | None = None) -> Record | 
                 kind_label=str(kinds.get(kind, kind)),
                 number=number,
                 region_name=region_name,
-                cut_off=_day(cut_off),
-                published_on=timezone.localdate(_moment(published_at)),
+                cut_off=rawsql.day(cut_off),
+                published_on=timezone.localdate(rawsql.moment(published_at)),
                 year=year,
                 current=bool(current),
                 url=reverse("public:list", args=[kind]) + f"?snapshot={sid}",
@@ -294,8 +274,8 @@ def public_record(code: str, *, today: datetime.date | None = None) -> Record | 
                 dimension=dimension,
                 line_code=line_code,
                 equipment=equipment,
-                since=_day(since),
-                capacity=_decimal(capacity, ENTRY_CAPACITY_PLACES),
+                since=rawsql.day(since),
+                capacity=rawsql.decimal(capacity, ENTRY_CAPACITY_PLACES),
                 capacity_unit=capacity_unit,
             )
         )
@@ -331,7 +311,7 @@ def _identity(credit_code: str, latest: tuple) -> Record:
             code=code,
             name=line_name,
             equipment=str(equipment.get(kind, kind)),
-            capacity=_decimal(capacity, LINE_CAPACITY_PLACES),
+            capacity=rawsql.decimal(capacity, LINE_CAPACITY_PLACES),
             capacity_unit=str(units.get(unit, unit)),
             commissioning_year=year,
         )
