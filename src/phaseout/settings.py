@@ -136,6 +136,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# PostgreSQL prepares the queries of core.rawsql.prepared_cursor() (the public pages' fixed
+# queries) on their first run in a connection; the ORM's queries are bound on the client and never
+# prepared. 0 (PHASEOUT_DB_PREPARE=0) behind a connection pooler in transaction mode.
+PHASEOUT_DB_PREPARE = os.environ.get("PHASEOUT_DB_PREPARE", "1") != "0"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and PHASEOUT_DB_PREPARE:
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

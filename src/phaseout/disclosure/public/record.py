@@ -33,15 +33,15 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from html import escape
 
-from django.db import connection
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from phaseout.core import rawsql
+from phaseout.core.urlformat import url_for
 from phaseout.disclosure.choices import ListKind, SnapshotStatus
 from phaseout.disclosure.models import ListSnapshot, SnapshotEntry
 from phaseout.regions.models import Region
@@ -198,6 +198,11 @@ class Record:
     def dimensions(self):
         return Dimension.choices
 
+    @cached_property
+    def report_url(self) -> str:
+        """Where to report an error in this record (each section adds ?section=)."""
+        return url_for("public:data-error", self.credit_code)
+
     @property
     def quarter_rows(self) -> str:
         return quarter_rows(self.quarters)
@@ -209,7 +214,7 @@ def normalise_code(code: str) -> str | None:
 
 
 def _entries(credit_code: str) -> list[tuple]:
-    with connection.cursor() as cursor:
+    with rawsql.prepared_cursor() as cursor:
         cursor.execute(ENTRIES_SQL, {"code": credit_code, "published": SnapshotStatus.PUBLISHED})
         return cursor.fetchall()
 
@@ -265,7 +270,7 @@ def public_record(code: str, *, today: datetime.date | None = None) -> Record | 
                 published_on=timezone.localdate(rawsql.moment(published_at)),
                 year=year,
                 current=bool(current),
-                url=reverse("public:list", args=[kind]) + f"?snapshot={sid}",
+                url=url_for("public:list", kind) + f"?snapshot={sid}",
             )
         listings.append(
             Listing(
@@ -289,7 +294,7 @@ def public_record(code: str, *, today: datetime.date | None = None) -> Record | 
 
 
 def _identity(credit_code: str, latest: tuple) -> Record:
-    with connection.cursor() as cursor:
+    with rawsql.prepared_cursor() as cursor:
         cursor.execute(IDENTITY_SQL, {"code": credit_code})
         rows = cursor.fetchall()
     if not rows:

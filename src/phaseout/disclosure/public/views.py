@@ -37,6 +37,7 @@ from openpyxl import Workbook
 
 from phaseout.core.exports import csv_chunks, neutralise
 from phaseout.core.forms import add_service_error
+from phaseout.core.urlformat import url_for
 from phaseout.disclosure import services
 from phaseout.disclosure.choices import ListKind, RecordSection, SnapshotStatus
 from phaseout.disclosure.models import DataErrorReport, ListSnapshot, SnapshotEntry
@@ -234,7 +235,7 @@ def entry_rows(entries) -> str:
     for e in entries:
         name = escape(e.enterprise_name)
         if e.credit_code:
-            url = reverse("public:enterprise", args=[e.credit_code])
+            url = url_for("public:enterprise", e.credit_code)
             name = f'<a href="{escape(url)}">{name}</a>'
         equipment = escape(e.equipment)
         if e.line_code:
@@ -610,7 +611,7 @@ class PublicationsFeed(Feed):
         }
 
     def item_link(self, item):
-        return reverse("public:list", args=[item.kind]) + f"?snapshot={item.pk}"
+        return url_for("public:list", item.kind) + f"?snapshot={item.pk}"
 
     def item_pubdate(self, item):
         return item.published_at
