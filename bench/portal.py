@@ -6,6 +6,7 @@ clients on loopback, against a trivial view of the same server.
     .venv/bin/python bench/portal.py --small         # 20,000 enterprises, 15 s per scenario
     .venv/bin/python bench/portal.py --rebuild       # regenerate the cached database
     .venv/bin/python bench/portal.py --think 5       # each client pauses 2.5–7.5 s between requests
+    .venv/bin/python bench/portal.py --page-cache memory   # each worker's own page cache, no Redis
     .venv/bin/python bench/portal.py --scenarios floor,lists
 
 1. The data, in a PostgreSQL database of its own (`phaseout_bench_portal`, or
@@ -37,12 +38,14 @@ clients on loopback, against a trivial view of the same server.
    - records: `/public/enterprises/<credit code>/` of enterprises on the published lists;
    - feed: `/public/feed.atom`.
    A scenario whose page does not exist yet (every probe a 404) is reported as not measured.
-   The public pages keep what they render in each worker's page cache (disclosure/public/cache.py,
-   docs/disclosure.md). It lives in the workers' memory, so it starts empty with the server; the
-   scenarios ask for different addresses, so none is answered from another's pages (only the
-   probes' few dozen addresses per scenario, asked before it starts, are). The share of answers
-   that came from it (`X-Cache: hit`) is reported beside the figures, with the p95 of the
-   rendered ones alone.
+   The public pages keep what they render in the page cache (disclosure/public/cache.py,
+   docs/disclosure.md): by default the Redis on 127.0.0.1:6379 that every worker shares
+   (PHASEOUT_REDIS_URL, database 9, emptied when the server starts), when one answers there;
+   with `--page-cache memory`, or when no Redis answers, each worker's own memory. Either way it
+   starts empty with the server; the scenarios ask for different addresses, so none is answered
+   from another's pages (only the probes' few dozen addresses per scenario, asked before it
+   starts, are). The share of answers that came from it (`X-Cache: hit`) is reported beside the
+   figures, with the p95 of the rendered ones alone. Redis' CPU is counted in "other".
 4. Figures per scenario, from every request's time (a locust event hook): p50/p95/p99 ms,
    requests per second, errors (non-200 answers and failed connections), each p95 over the
    floor's, and the CPU seconds of gunicorn, of locust and of the rest of the machine (PostgreSQL
@@ -1304,6 +1307,24 @@ def collectstatic(env: dict) -> None:
         raise SystemExit(f"collectstatic failed; see {log}")
 
 
+BENCH_REDIS_URL = os.environ.get("PORTAL_REDIS_URL", "redis://127.0.0.1:6379/9")
+
+
+def choose_page_cache(wanted: str) -> str:
+    """redis or memory; with redis, its database emptied so the run starts with no page kept."""
+    if wanted == "memory":
+        return "memory"
+    import redis
+
+    try:
+        redis.Redis.from_url(BENCH_REDIS_URL, socket_timeout=2).flushdb()
+    except redis.RedisError as error:
+        if wanted == "redis":
+            raise SystemExit(f"no Redis at {BENCH_REDIS_URL}: {error}") from error
+        return "memory"
+    return "redis"
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Load the public portal with 50 clients and compare it with a trivial view."
@@ -1321,6 +1342,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--rebuild", action="store_true", help="regenerate the cached database")
+    parser.add_argument(
+        "--page-cache",
+        choices=["auto", "redis", "memory"],
+        default="auto",
+        help=f"redis: {BENCH_REDIS_URL} shared by the workers; memory: each worker's own; "
+        "auto (default): redis when it answers",
+    )
     args = parser.parse_args(argv)
     args.enterprises = args.enterprises or (SMALL_ENTERPRISES if args.small else FULL_ENTERPRISES)
     args.seconds = args.seconds or (SMALL_SECONDS if args.small else FULL_SECONDS)
@@ -1394,12 +1422,16 @@ def main(argv: list[str]) -> int:
     locustfile.write_text(LOCUSTFILE)
     collectstatic(base_env)
     server_env = {k: v for k, v in base_env.items() if k != "PORTAL_DB"}
+    page_cache = choose_page_cache(args.page_cache)
+    if page_cache == "redis":
+        server_env["PHASEOUT_REDIS_URL"] = BENCH_REDIS_URL
     results: dict[str, dict] = {}
     with Server(server_env, free_port(), args.workers) as server:
         print(
             f"server: gunicorn phaseout.wsgi:application, {args.workers} workers, {server.url}; "
             f"{args.users} locust users, {args.seconds} s per scenario (first {WARMUP_SECONDS} s "
-            f"not counted), think time {args.think:g} s"
+            f"not counted), think time {args.think:g} s; page cache: "
+            + (f"Redis {BENCH_REDIS_URL}" if page_cache == "redis" else "each worker's memory")
         )
         probes = probe(server, {s: urls[s] for s in args.scenarios})
         for scenario in args.scenarios:
@@ -1443,7 +1475,7 @@ def main(argv: list[str]) -> int:
         json.dumps(
             {
                 "machine": dict(info),
-                "options": {k: v for k, v in vars(args).items()},
+                "options": {**vars(args), "page_cache": page_cache},
                 "database": database,
                 "results": results,
                 "goals": [{"line": line, "met": ok} for line, ok in lines],

@@ -49,8 +49,11 @@ def empty_cache():
     snapshot's filter options) or an address (a public page) must not meet another test's."""
     from django.core.cache import caches
 
+    from phaseout.disclosure.public.cache import forget_generation
+
     for name in ("default", "pages"):
         caches[name].clear()
+    forget_generation()
     yield
     for name in ("default", "pages"):
         caches[name].clear()

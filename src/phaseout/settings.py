@@ -306,7 +306,8 @@ CACHES = {
     # The public portal's rendered pages (disclosure/public/cache.py), kept in each worker's
     # memory: a hit costs a dictionary lookup, where a database cache costs a query and each
     # kept page a commit. Each worker keeps its own; MAX_ENTRIES bounds its memory (a page is
-    # 10–40 kB: 5,000 pages are up to about 200 MB a worker).
+    # 10–40 kB: 5,000 pages are up to about 200 MB a worker). With PHASEOUT_REDIS_URL below,
+    # every worker of every server shares one.
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "phaseout-public-pages",
@@ -316,9 +317,26 @@ CACHES = {
         },
     },
 }
+# Optional: a Redis server (redis://host:port/db) that keeps the public pages for all workers and
+# servers at once, so a page rendered by one is served by all (docs/configuration.md). Redis
+# bounds its own memory (maxmemory with allkeys-lru, docs/install.md); a page it cannot get or
+# keep is rendered as without a cache. Short timeouts: a stalled Redis must not stall the pages.
+PHASEOUT_REDIS_URL = os.environ.get("PHASEOUT_REDIS_URL", "")
+if PHASEOUT_REDIS_URL:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": PHASEOUT_REDIS_URL,
+        "KEY_PREFIX": "phaseout-pages",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
 # How long a kept public page is served (seconds); a new publication supersedes it at once,
 # a registry correction shows after at most this long. 0: no page cache.
 PHASEOUT_PUBLIC_CACHE_SECONDS = int(os.environ.get("PHASEOUT_PUBLIC_CACHE_SECONDS", "300"))
+# How long a worker trusts the publication generation it read (seconds): a list published on
+# another worker or server shows on this one's public pages after at most this long.
+PHASEOUT_PUBLIC_GENERATION_SECONDS = float(
+    os.environ.get("PHASEOUT_PUBLIC_GENERATION_SECONDS", "1")
+)
 RATELIMIT_USE_CACHE = "ratelimit"
 # Behind a reverse proxy the client's address is in a header the proxy sets (X-Forwarded-For);
 # name the META key here, e.g. HTTP_X_REAL_IP. Default: the socket's address.

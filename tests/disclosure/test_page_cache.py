@@ -4,9 +4,11 @@ the same language, until a new publication or its lifetime ends; nothing persona
 from __future__ import annotations
 
 import datetime
+import os
 
 import pytest
 import time_machine
+from django.core.cache import caches
 from django.urls import reverse
 
 from phaseout.disclosure.choices import ListKind
@@ -16,9 +18,43 @@ from tests.disclosure.test_public import draft, list_url, publish
 D = datetime.date
 
 
-@pytest.fixture(autouse=True)
-def page_cache(settings):
+def redis_url() -> str | None:
+    """The Redis for these tests: PHASEOUT_TEST_REDIS_URL (then it must answer), else database 15
+    of a local Redis if one answers. Its database is emptied (FLUSHDB) by the tests."""
+    import redis
+
+    url = os.environ.get("PHASEOUT_TEST_REDIS_URL")
+    try:
+        redis.Redis.from_url(url or "redis://127.0.0.1:6379/15", socket_timeout=1).ping()
+    except redis.RedisError:
+        if url:
+            raise
+        return None
+    return url or "redis://127.0.0.1:6379/15"
+
+
+REDIS_URL = redis_url()
+
+
+@pytest.fixture(autouse=True, params=["worker memory", "redis"])
+def page_cache(request, settings):
+    """Every test runs with each worker's own memory (the default) and with a shared Redis
+    (PHASEOUT_REDIS_URL)."""
     settings.PHASEOUT_PUBLIC_CACHE_SECONDS = 300
+    if request.param == "redis":
+        if REDIS_URL is None:
+            pytest.skip("no Redis answers on 127.0.0.1:6379 (set PHASEOUT_TEST_REDIS_URL)")
+        settings.CACHES = {
+            **settings.CACHES,
+            "pages": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": REDIS_URL,
+                "KEY_PREFIX": "phaseout-pages",
+            },
+        }
+        caches["pages"].clear()
+    yield request.param
+    caches["pages"].clear()
 
 
 @pytest.fixture
@@ -45,8 +81,17 @@ def test_a_second_visitor_gets_the_kept_page(client, listed, east_enterprise):
     assert second["Content-Type"] == first["Content-Type"]
 
 
-def test_a_kept_page_ends_with_its_lifetime(client, listed, east_enterprise, settings):
+def test_a_kept_page_ends_with_its_lifetime(client, listed, east_enterprise, settings, page_cache):
     settings.PHASEOUT_PUBLIC_CACHE_SECONDS = 60
+    if page_cache == "redis":
+        # Redis ends it by its own clock, which time_machine does not move: read its TTL.
+        import redis
+
+        client.get(record_url(east_enterprise))
+        server = redis.Redis.from_url(REDIS_URL)
+        (key,) = server.keys("phaseout-pages:*public-page:*")
+        assert 55 <= server.ttl(key) <= 60
+        return
     with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC), tick=False):
         client.get(record_url(east_enterprise))
         Enterprise.objects.filter(pk=east_enterprise.pk).update(name="改名后的企业")
@@ -55,14 +100,8 @@ def test_a_kept_page_ends_with_its_lifetime(client, listed, east_enterprise, set
     assert response["X-Cache"] == "miss" and "改名后的企业" in response.text
 
 
-def test_a_new_publication_supersedes_every_kept_page(
-    client, jurisdiction, listed, county_officer, reviewer
-):
-    before = client.get(list_url())
-    assert before["X-Cache"] == "miss" and "新列入企业" not in before.text
-    assert client.get(list_url())["X-Cache"] == "hit"
-
-    publish(
+def publish_new_list(jurisdiction, county_officer, reviewer):
+    return publish(
         draft(
             jurisdiction["east"],
             D(2026, 3, 2),
@@ -71,6 +110,47 @@ def test_a_new_publication_supersedes_every_kept_page(
         ),
         reviewer=reviewer,
     )
+
+
+def test_a_new_publication_supersedes_every_kept_page_at_once_on_its_worker(
+    client, jurisdiction, listed, county_officer, reviewer, django_capture_on_commit_callbacks
+):
+    before = client.get(list_url())
+    assert before["X-Cache"] == "miss" and "新列入企业" not in before.text
+    assert client.get(list_url())["X-Cache"] == "hit"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_new_list(jurisdiction, county_officer, reviewer)
+    after = client.get(list_url())
+    assert after["X-Cache"] == "miss" and "新列入企业" in after.text
+
+
+class Clock:
+    """cache.monotonic, moved by hand."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_another_workers_publication_shows_within_the_generation_seconds(
+    client, jurisdiction, listed, county_officer, reviewer, monkeypatch, settings
+):
+    """A list published by another worker (here: its commit never reaches this worker's
+    forget_generation) shows once this worker's reading of the generation is a second old."""
+    from phaseout.disclosure.public import cache
+
+    settings.PHASEOUT_PUBLIC_GENERATION_SECONDS = 1
+    clock = Clock()
+    monkeypatch.setattr(cache, "monotonic", clock)
+    assert client.get(list_url())["X-Cache"] == "miss"
+
+    publish_new_list(jurisdiction, county_officer, reviewer)  # its on_commit never runs here
+    clock.now += 0.9
+    assert client.get(list_url())["X-Cache"] == "hit"
+    clock.now += 0.2
     after = client.get(list_url())
     assert after["X-Cache"] == "miss" and "新列入企业" in after.text
 
@@ -88,9 +168,11 @@ def test_errors_redirects_and_searches_over_the_limit_are_not_kept(client, liste
     assert client.get(missing).status_code == 404
     assert "X-Cache" not in client.get(missing)
 
-    lower = reverse("public:enterprise", args=[east_enterprise.credit_code.lower()])
-    assert client.get(lower).status_code == 302
-    assert "X-Cache" not in client.get(lower)
+    # Redirected to the code as written in the list (a trailing space: the code may be all
+    # digits, so its lower case would be the same address).
+    untidy = reverse("public:enterprise", args=[east_enterprise.credit_code + " "])
+    assert client.get(untidy).status_code == 302
+    assert "X-Cache" not in client.get(untidy)
 
 
 def test_no_page_holds_anything_of_its_visitor(client, listed, east_enterprise, county_officer):
@@ -150,10 +232,44 @@ def test_a_list_kind_url_is_kept_per_kind(client, listed):
     assert client.get(list_url())["X-Cache"] == "miss"
 
 
-def test_a_kept_page_costs_one_small_query(
-    client, listed, east_enterprise, django_assert_num_queries
+def test_a_kept_page_costs_at_most_one_small_query(
+    client, listed, east_enterprise, django_assert_num_queries, monkeypatch
 ):
-    """The publication generation is all a kept page reads from the database."""
+    """The publication generation is all a kept page reads from the database, and only when
+    this worker's last reading is older than PHASEOUT_PUBLIC_GENERATION_SECONDS."""
+    from phaseout.disclosure.public import cache
+
+    clock = Clock()
+    monkeypatch.setattr(cache, "monotonic", clock)
     client.get(record_url(east_enterprise))
+    with django_assert_num_queries(0):
+        assert client.get(record_url(east_enterprise))["X-Cache"] == "hit"
+    clock.now += 1
     with django_assert_num_queries(1):
         assert client.get(record_url(east_enterprise))["X-Cache"] == "hit"
+
+
+def test_a_cache_server_that_is_down_costs_no_page(
+    client, listed, east_enterprise, settings, caplog, monkeypatch
+):
+    """Redis down (nothing listens on port 1): every page is rendered as without a cache, and
+    the failure is logged once, not on every page."""
+    from django.test import override_settings
+
+    from phaseout.disclosure.public import cache
+
+    monkeypatch.setattr(cache, "_failed_at", None)
+    down = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+    }
+    with (
+        override_settings(CACHES={**settings.CACHES, "pages": down}),
+        caplog.at_level("WARNING", logger="phaseout.disclosure.public.cache"),
+    ):
+        for _ in range(3):
+            response = client.get(record_url(east_enterprise))
+            assert response.status_code == 200 and east_enterprise.name in response.text
+            assert response["X-Cache"] == "miss"  # rendered; keeping it failed quietly
+    warnings = [r for r in caplog.records if "page cache unavailable" in r.getMessage()]
+    assert len(warnings) == 1

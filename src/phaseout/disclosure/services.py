@@ -42,6 +42,7 @@ from phaseout.disclosure.choices import (
     SnapshotStatus,
 )
 from phaseout.disclosure.models import DataErrorReport, ListNumber, ListSnapshot, SnapshotEntry
+from phaseout.disclosure.public import cache as page_cache
 from phaseout.disclosure.workdays import working_days_after
 from phaseout.enforcement.calendars import current_calendar
 from phaseout.regions.choices import REGISTRY_KEEPERS, DepartmentKind, Role
@@ -171,6 +172,7 @@ def publish_list(snapshot: ListSnapshot, *, by) -> ListSnapshot:
     snapshot.late_removals = sum(1 for r in removals if r["on_time"] is False)
     snapshot.status = SnapshotStatus.PUBLISHED
     snapshot.save()
+    transaction.on_commit(page_cache.forget_generation)
     return snapshot
 
 

@@ -1,14 +1,16 @@
 """The public portal's page cache: a rendered list page, record, search or feed, kept in the
-worker's memory (settings.CACHES "pages") and served again to the next visitor who asks the same
-worker for the same address in the same language.
+page cache (settings.CACHES "pages": each worker's memory, or one Redis that every worker shares
+when PHASEOUT_REDIS_URL is set) and served again to the next visitor who asks for the same address
+in the same language.
 
 What these pages show comes from published list snapshots, which never change once published
 (models.Immutable), and from the registry's identity and lines of the enterprises they name. So:
 
 * the key carries the **publication generation** — how many snapshots are published and when the
-  last one was — read from the database on every request (one small query): the moment a list
-  is published, every page kept before it is passed over, by every worker on every server, and
-  the new list shows at once;
+  last one was — read from the database (one small query) at most once a second per worker
+  (``PHASEOUT_PUBLIC_GENERATION_SECONDS``): when a list is published, every page kept before it
+  is passed over, by every worker on every server, within that second (at once on the worker
+  that published it);
 * a kept page lives ``PHASEOUT_PUBLIC_CACHE_SECONDS`` (default 300): a correction of the
   registry (a name, a line) reaches the public record within that time. 0 turns the cache off.
 
@@ -26,15 +28,19 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
+from time import monotonic
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
 from django.http import HttpResponse
 from django.utils import translation
 
+from phaseout.core import rawsql
 from phaseout.disclosure.choices import SnapshotStatus
 from phaseout.disclosure.models import ListSnapshot
+
+logger = logging.getLogger(__name__)
 
 CACHE = "pages"
 HEADER = "X-Cache"  # hit or miss, as caching proxies say it; the benchmark counts them
@@ -45,17 +51,37 @@ GENERATION_SQL = (
 )
 
 
+# The generation this worker read last, and until when (monotonic()) it trusts it.
+_read: tuple[float, str] = (0.0, "")
+
+
 def generation() -> str:
     """What the published snapshots are now: their number and the latest publication moment.
     Published snapshots are never changed or removed, so a new publication changes this.
 
-    Plain SQL: the ORM's aggregate() spends a millisecond compiling what runs in a tenth of one,
-    and this runs before every public page."""
-    with connection.cursor() as cursor:
+    Read afresh when the last reading is older than PHASEOUT_PUBLIC_GENERATION_SECONDS: a kept
+    page served within that second costs no query at all (bench/portal.py: the query and its
+    round trip were a third of a kept page's cost). Plain SQL: the ORM's aggregate() spends a
+    millisecond compiling what runs in a tenth of one."""
+    global _read
+    now = monotonic()
+    until, value = _read
+    if now < until:
+        return value
+    with rawsql.prepared_cursor() as cursor:
         cursor.execute(GENERATION_SQL, [SnapshotStatus.PUBLISHED])
         count, last = cursor.fetchone()
     # MAX() is a datetime on PostgreSQL and text on SQLite: either says the moment.
-    return f"{count}.{last}".replace(" ", "T")
+    value = f"{count}.{last}".replace(" ", "T")
+    _read = (now + settings.PHASEOUT_PUBLIC_GENERATION_SECONDS, value)
+    return value
+
+
+def forget_generation() -> None:
+    """Read the generation afresh next time: called when this worker publishes a list, so its
+    officer sees the new list on the public pages at once."""
+    global _read
+    _read = (0.0, "")
 
 
 def page_key(request) -> str:
@@ -73,6 +99,27 @@ def _keepable(request, response) -> bool:
     )
 
 
+# When the cache last failed in this worker (monotonic()), so that a cache server that is down
+# is logged once a minute, not on every page.
+_failed_at: float | None = None
+
+
+def _quietly(operation, *args):
+    """A page-cache get or set; a cache that fails (a Redis server down or too slow) is logged
+    and taken as empty: the page is rendered as without a cache, never an error."""
+    global _failed_at
+    try:
+        return operation(*args)
+    except Exception:  # whatever the backend raises: redis' errors are not OSErrors
+        now = monotonic()
+        if _failed_at is None or now - _failed_at >= 60:
+            logger.warning(
+                "public page cache unavailable; pages are rendered without it", exc_info=True
+            )
+        _failed_at = now
+        return None
+
+
 def public_page(view):
     """Serve a public page from the worker's page cache, rendering and keeping it on a miss."""
 
@@ -82,7 +129,7 @@ def public_page(view):
         if request.method != "GET" or seconds <= 0:
             return view(request, *args, **kwargs)
         store, key = caches[CACHE], page_key(request)
-        kept = store.get(key)
+        kept = _quietly(store.get, key)
         if kept is not None:
             content_type, content = kept
             response = HttpResponse(content, content_type=content_type)
@@ -90,7 +137,7 @@ def public_page(view):
             return response
         response = view(request, *args, **kwargs)
         if _keepable(request, response):
-            store.set(key, (response["Content-Type"], response.content), seconds)
+            _quietly(store.set, key, (response["Content-Type"], response.content), seconds)
             response[HEADER] = "miss"
         return response
 
