@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -41,6 +42,31 @@ def default_language(settings):
 
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+def _redis_url() -> str | None:
+    """The Redis for the tests: PHASEOUT_TEST_REDIS_URL (then it must answer), else database 15
+    of a local Redis if one answers."""
+    import redis
+
+    url = os.environ.get("PHASEOUT_TEST_REDIS_URL")
+    try:
+        redis.Redis.from_url(url or "redis://127.0.0.1:6379/15", socket_timeout=1).ping()
+    except redis.RedisError:
+        if url:
+            raise
+        return None
+    return url or "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """A Redis database the tests may empty (FLUSHDB); the test is skipped without one, unless
+    PHASEOUT_TEST_REDIS_URL says there must be one (CI)."""
+    url = _redis_url()
+    if url is None:
+        pytest.skip("no Redis answers on 127.0.0.1:6379 (set PHASEOUT_TEST_REDIS_URL)")
+    return url
 
 
 @pytest.fixture(autouse=True)

@@ -294,9 +294,10 @@ LOGGING = {
 
 # — Tip-offs (举报), docs/tipoffs.md —
 # The per-address rate limits of the public tip-off pages (django-ratelimit) count in a cache that
-# every process shares: Django's DatabaseCache in its own table (`phaseout migrate` creates it).
-# Its increment is a read then a write, so under a burst of parallel requests a few more may pass
-# than the limit says; the limit is a brake on abuse, not an exact quota.
+# every process shares: Django's DatabaseCache in its own table (`phaseout migrate` creates it),
+# or Redis with PHASEOUT_REDIS_URL (below). The database's increment is a read then a write, so
+# under a burst of parallel requests a few more may pass than the limit says (Redis' INCR is
+# atomic); the limit is a brake on abuse, not an exact quota.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "ratelimit": {
@@ -317,18 +318,24 @@ CACHES = {
         },
     },
 }
-# Optional: a Redis server (redis://host:port/db) that keeps the public pages for all workers and
-# servers at once, so a page rendered by one is served by all (docs/configuration.md). Redis
-# bounds its own memory (maxmemory with allkeys-lru, docs/install.md); a page it cannot get or
-# keep is rendered as without a cache. Short timeouts: a stalled Redis must not stall the pages.
+# Optional: a Redis server (redis://host:port/db) that every worker of every server shares, for
+# the public pages (rendered once for all, not once per worker) and the per-address rate-limit
+# counts (one atomic INCR instead of a database row read and written). Redis bounds its own
+# memory (maxmemory with allkeys-lru, docs/install.md). Short timeouts: a stalled Redis must not
+# stall the pages; one that fails is passed over (core/cache.py): pages are rendered, limits not
+# counted, and a warning is logged once a minute.
 PHASEOUT_REDIS_URL = os.environ.get("PHASEOUT_REDIS_URL", "")
 if PHASEOUT_REDIS_URL:
-    CACHES["pages"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": PHASEOUT_REDIS_URL,
-        "KEY_PREFIX": "phaseout-pages",
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-    }
+    for _name in ("pages", "ratelimit"):
+        CACHES[_name] = {
+            "BACKEND": "phaseout.core.cache.QuietRedisCache",
+            "LOCATION": PHASEOUT_REDIS_URL,
+            "KEY_PREFIX": f"phaseout-{_name}",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+# A rate-limit count that cannot be read (Redis down) lets the request through: the public pages
+# stay up; the tip-off form's challenge still stands.
+RATELIMIT_FAIL_OPEN = True
 # How long a kept public page is served (seconds); a new publication supersedes it at once,
 # a registry correction shows after at most this long. 0: no page cache.
 PHASEOUT_PUBLIC_CACHE_SECONDS = int(os.environ.get("PHASEOUT_PUBLIC_CACHE_SECONDS", "300"))

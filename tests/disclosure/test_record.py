@@ -7,6 +7,8 @@ import re
 
 import pytest
 import time_machine
+from django.core.cache import caches
+from django.test import override_settings
 from django.urls import reverse
 
 from phaseout.disclosure.choices import ListKind
@@ -286,6 +288,46 @@ def test_name_searches_are_rate_limited_per_address_but_credit_codes_are_not(
     assert by_code.status_code == 302
     # Another address has its own count.
     assert client.get(f"{search}?q=水泥", REMOTE_ADDR="10.9.9.9").status_code == 200
+
+
+def quiet_redis(url: str) -> dict:
+    return {"BACKEND": "phaseout.core.cache.QuietRedisCache", "LOCATION": url}
+
+
+def test_name_searches_are_counted_in_redis(client, yellow, redis_url, settings, monkeypatch):
+    from phaseout.disclosure.public import views
+
+    monkeypatch.setattr(views, "SEARCH_RATE", "2/m")
+    with override_settings(CACHES={**settings.CACHES, "ratelimit": quiet_redis(redis_url)}):
+        caches["ratelimit"].clear()
+        search = reverse("public:enterprise-search")
+        answers = [client.get(f"{search}?q=城东水泥").status_code for _ in range(3)]
+        assert answers == [200, 200, 429]
+        assert client.get(f"{search}?q=水泥", REMOTE_ADDR="10.9.9.9").status_code == 200
+        caches["ratelimit"].clear()
+
+
+def test_a_redis_that_is_down_limits_nothing_and_breaks_nothing(
+    client,
+    yellow,
+    settings,
+    monkeypatch,
+    caplog,
+):
+    from phaseout.core.cache import QuietRedisCache
+    from phaseout.disclosure.public import views
+
+    monkeypatch.setattr(views, "SEARCH_RATE", "2/m")
+    monkeypatch.setattr(QuietRedisCache, "_failed_at", None)
+    down = quiet_redis("redis://127.0.0.1:1/0")
+    with (
+        override_settings(CACHES={**settings.CACHES, "ratelimit": down, "pages": down}),
+        caplog.at_level("WARNING", logger="phaseout.core.cache"),
+    ):
+        search = reverse("public:enterprise-search")
+        answers = [client.get(f"{search}?q=城东水泥").status_code for _ in range(3)]
+    assert answers == [200, 200, 200]
+    assert sum("Redis cache unavailable" in r.getMessage() for r in caplog.records) == 1
 
 
 def test_record_page_takes_few_queries(

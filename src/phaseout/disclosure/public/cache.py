@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 from time import monotonic
 
 from django.conf import settings
@@ -39,8 +38,6 @@ from django.utils import translation
 from phaseout.core import rawsql
 from phaseout.disclosure.choices import SnapshotStatus
 from phaseout.disclosure.models import ListSnapshot
-
-logger = logging.getLogger(__name__)
 
 CACHE = "pages"
 HEADER = "X-Cache"  # hit or miss, as caching proxies say it; the benchmark counts them
@@ -99,27 +96,6 @@ def _keepable(request, response) -> bool:
     )
 
 
-# When the cache last failed in this worker (monotonic()), so that a cache server that is down
-# is logged once a minute, not on every page.
-_failed_at: float | None = None
-
-
-def _quietly(operation, *args):
-    """A page-cache get or set; a cache that fails (a Redis server down or too slow) is logged
-    and taken as empty: the page is rendered as without a cache, never an error."""
-    global _failed_at
-    try:
-        return operation(*args)
-    except Exception:  # whatever the backend raises: redis' errors are not OSErrors
-        now = monotonic()
-        if _failed_at is None or now - _failed_at >= 60:
-            logger.warning(
-                "public page cache unavailable; pages are rendered without it", exc_info=True
-            )
-        _failed_at = now
-        return None
-
-
 def public_page(view):
     """Serve a public page from the worker's page cache, rendering and keeping it on a miss."""
 
@@ -129,7 +105,7 @@ def public_page(view):
         if request.method != "GET" or seconds <= 0:
             return view(request, *args, **kwargs)
         store, key = caches[CACHE], page_key(request)
-        kept = _quietly(store.get, key)
+        kept = store.get(key)
         if kept is not None:
             content_type, content = kept
             response = HttpResponse(content, content_type=content_type)
@@ -137,7 +113,7 @@ def public_page(view):
             return response
         response = view(request, *args, **kwargs)
         if _keepable(request, response):
-            _quietly(store.set, key, (response["Content-Type"], response.content), seconds)
+            store.set(key, (response["Content-Type"], response.content), seconds)
             response[HEADER] = "miss"
         return response
 
