@@ -75,11 +75,15 @@ def empty_cache():
     snapshot's filter options) or an address (a public page) must not meet another test's."""
     from django.core.cache import caches
 
+    from phaseout.disclosure.public import names
     from phaseout.disclosure.public.cache import forget_generation
 
     for name in ("default", "pages"):
         caches[name].clear()
     forget_generation()
+    # Kept under snapshot ids, which a rolled-back test may give again (SQLite).
+    names._snapshot_names.cache_clear()
+    names._published_names.cache_clear()
     yield
     for name in ("default", "pages"):
         caches[name].clear()
@@ -89,8 +93,10 @@ def empty_cache():
 def no_page_cache(settings):
     """The public pages are rendered afresh in every test, so a test can read the page's context
     and see a change it made a moment before. tests/disclosure/test_page_cache.py turns the page
-    cache on and tests it."""
+    cache on and tests it. The publication generation is read afresh each time too (the names
+    searched are kept under it), so a test sees a publication it made a moment before."""
     settings.PHASEOUT_PUBLIC_CACHE_SECONDS = 0
+    settings.PHASEOUT_PUBLIC_GENERATION_SECONDS = 0
 
 
 @pytest.fixture

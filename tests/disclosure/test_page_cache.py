@@ -22,6 +22,7 @@ def page_cache(request, settings):
     """Every test runs with each worker's own memory (the default) and with a shared Redis
     (PHASEOUT_REDIS_URL)."""
     settings.PHASEOUT_PUBLIC_CACHE_SECONDS = 300
+    settings.PHASEOUT_PUBLIC_GENERATION_SECONDS = 1
     if request.param == "redis":
         redis_url = request.getfixturevalue("redis_url")
         settings.CACHES = {

@@ -21,7 +21,7 @@ from django.contrib.syndication.views import Feed
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,6 +41,7 @@ from phaseout.core.urlformat import url_for
 from phaseout.disclosure import services
 from phaseout.disclosure.choices import ListKind, RecordSection, SnapshotStatus
 from phaseout.disclosure.models import DataErrorReport, ListSnapshot, SnapshotEntry
+from phaseout.disclosure.public import names
 from phaseout.disclosure.public.cache import public_page
 from phaseout.disclosure.public.record import normalise_code, public_record
 from phaseout.regions.models import Region, code_prefix
@@ -274,6 +275,36 @@ class ByPosition:
         )
 
 
+class AtPositions(ByPosition):
+    """The entries at the given positions (a name search's, found in memory by names.py), a page
+    fetched by its fifty positions."""
+
+    def __init__(self, snapshot: ListSnapshot, positions: list[int]):
+        self.snapshot, self.positions = snapshot, positions
+
+    def count(self) -> int:
+        return len(self.positions)
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __getitem__(self, window: slice) -> list[SnapshotEntry]:
+        return list(
+            self.snapshot.entries.filter(position__in=self.positions[window]).order_by("position")
+        )
+
+
+def _name_search_only(snapshot: ListSnapshot | None, params: dict[str, str]) -> bool:
+    """A published list searched by name alone (no filter, not a credit code): names.py's."""
+    return (
+        snapshot is not None
+        and snapshot.status == SnapshotStatus.PUBLISHED
+        and bool(params["q"])
+        and not any(v for k, v in params.items() if k != "q")
+        and normalise_code(params["q"]) is None
+    )
+
+
 @public_page
 @require_GET
 def list_entries(request, kind: str):
@@ -282,6 +313,9 @@ def list_entries(request, kind: str):
     snapshot = selection.snapshot
     if snapshot is not None and not any(selection.params.values()):
         paginator = Paginator(ByPosition(snapshot), PAGE_SIZE)
+    elif _name_search_only(snapshot, selection.params):
+        positions = names.snapshot_positions(snapshot.pk, selection.params["q"])
+        paginator = Paginator(AtPositions(snapshot, positions), PAGE_SIZE)
     else:
         paginator = Paginator(selection.entries, PAGE_SIZE)
         if snapshot is not None:
@@ -446,12 +480,10 @@ def enterprise_search(request):
             return render(
                 request, "disclosure/public/search.html", {"q": q, "limited": True}, status=429
             )
-        results = list(
-            published.filter(name_contains(q))
-            .values("credit_code")
-            .annotate(name=Max("enterprise_name"), region=Max("region_name"))
-            .order_by("name", "credit_code")[: SEARCH_LIMIT + 1]
-        )
+        # The same as published.filter(name_contains(q)).values("credit_code").annotate(
+        # name=Max("enterprise_name"), region=Max("region_name")).order_by("name",
+        # "credit_code"), found in the names kept in memory (names.py) instead of a scan.
+        results = names.published_enterprises(q, SEARCH_LIMIT + 1)
     return render(
         request,
         "disclosure/public/search.html",
