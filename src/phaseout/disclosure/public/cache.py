@@ -57,9 +57,8 @@ def generation() -> str:
     Published snapshots are never changed or removed, so a new publication changes this.
 
     Read afresh when the last reading is older than PHASEOUT_PUBLIC_GENERATION_SECONDS: a kept
-    page served within that second costs no query at all (bench/portal.py: the query and its
-    round trip were a third of a kept page's cost). Plain SQL: the ORM's aggregate() spends a
-    millisecond compiling what runs in a tenth of one."""
+    page served within that second costs no query and no round trip to the database. Plain SQL:
+    the ORM's aggregate() spends a millisecond compiling what runs in a tenth of one."""
     global _read
     now = monotonic()
     until, value = _read
