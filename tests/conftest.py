@@ -75,7 +75,7 @@ def empty_cache():
     snapshot's filter options) or an address (a public page) must not meet another test's."""
     from django.core.cache import caches
 
-    from phaseout.disclosure.public import names
+    from phaseout.disclosure.public import names, views
     from phaseout.disclosure.public.cache import forget_generation
 
     for name in ("default", "pages"):
@@ -84,6 +84,8 @@ def empty_cache():
     # Kept under snapshot ids, which a rolled-back test may give again (SQLite).
     names._snapshot_names.cache_clear()
     names._published_names.cache_clear()
+    views._kept_snapshot.cache_clear()
+    views._kept_earlier.cache_clear()
     yield
     for name in ("default", "pages"):
         caches[name].clear()

@@ -251,3 +251,25 @@ def test_a_cache_server_that_is_down_costs_no_page(
             assert response["X-Cache"] == "miss"  # rendered; keeping it failed quietly
     warnings = [r for r in caplog.records if "Redis cache unavailable" in r.getMessage()]
     assert len(warnings) == 1
+
+
+def test_which_snapshot_a_list_shows_is_chosen_once_per_generation(client, listed):
+    """Two list pages not kept yet: the second reads neither the snapshot it shows nor the
+    earlier ones again (views._kept), only its entries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url) -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200 and response["X-Cache"] == "miss"
+        return [q["sql"] or "" for q in captured.captured_queries]
+
+    first = queries(list_url(dimension="ENERGY"))
+    second = queries(list_url(dimension="QUALITY"))
+
+    def snapshot_reads(sqls):
+        return [q for q in sqls if 'FROM "disclosure_listsnapshot"' in q]
+
+    assert len(snapshot_reads(first)) >= 2  # the snapshot shown and the earlier ones
+    assert snapshot_reads(second) == []
