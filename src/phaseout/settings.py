@@ -336,8 +336,9 @@ if PHASEOUT_REDIS_URL:
 # A rate-limit count that cannot be read (Redis down) lets the request through: the public pages
 # stay up; the tip-off form's challenge still stands.
 RATELIMIT_FAIL_OPEN = True
-# How long a kept public page is served (seconds); a new publication supersedes it at once,
-# a registry correction shows after at most this long. 0: no page cache.
+# How long a kept public page is served (seconds); a new publication supersedes it within
+# PHASEOUT_PUBLIC_GENERATION_SECONDS, a registry correction shows after at most this long.
+# 0: no page cache.
 PHASEOUT_PUBLIC_CACHE_SECONDS = int(os.environ.get("PHASEOUT_PUBLIC_CACHE_SECONDS", "300"))
 # How long a worker trusts the publication generation it read (seconds): a list published on
 # another worker or server shows on this one's public pages after at most this long.

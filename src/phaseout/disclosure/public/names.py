@@ -44,15 +44,10 @@ def _upper_table(vendor: str) -> dict[int, str]:
     return table
 
 
-def _cased(q: str) -> bool:
-    """Whether views.name_contains() searches case-blind: the words have a letter with a case."""
+def case_blind(q: str) -> bool:
+    """Whether a name search ignores case (views.name_contains): when the words have a letter
+    with a case. A Chinese fragment or a number has none."""
     return q.lower() != q.upper()
-
-
-def _fold(names: tuple[str, ...], q: str) -> tuple[tuple[str, ...], str]:
-    """The names and the words as the database's case-blind LIKE compares them."""
-    table = _upper_table(connection.vendor)
-    return _folded(names, connection.vendor), q.translate(table)
 
 
 @lru_cache(maxsize=4)
@@ -64,9 +59,10 @@ def _folded(names: tuple[str, ...], vendor: str) -> tuple[str, ...]:
 
 
 def _matching(names: tuple[str, ...], q: str) -> list[int]:
-    """The indexes of the names containing ``q``, as views.name_contains() finds them."""
-    if _cased(q):
-        names, q = _fold(names, q)
+    """The indexes of the names containing ``q``, as views.name_contains() finds them: the words
+    as written, or both folded as the database's case-blind LIKE folds them."""
+    if case_blind(q):
+        names, q = _folded(names, connection.vendor), q.translate(_upper_table(connection.vendor))
     return [i for i, name in enumerate(names) if q in name]
 
 

@@ -177,7 +177,7 @@ def entry_params(query) -> dict[str, str]:
 def name_contains(q: str) -> Q:
     """Names containing ``q``: case-blind only when ``q`` has letters with a case. A Chinese
     fragment or a number gains nothing from UPPER(), which costs PostgreSQL twice the scan."""
-    lookup = "icontains" if q.lower() != q.upper() else "contains"
+    lookup = "icontains" if names.case_blind(q) else "contains"
     return Q(**{f"enterprise_name__{lookup}": q})
 
 
@@ -295,44 +295,26 @@ def entry_rows(entries) -> str:
 
 
 class ByPosition:
-    """A whole snapshot's entries for the paginator, a page fetched by its positions (1 … n,
-    gap-free from prepare_list) instead of OFFSET, which walks every earlier row: page 600 of a
-    province's list costs what page 1 does."""
+    """A snapshot's entries for the paginator, a page fetched by its positions instead of OFFSET,
+    which walks every earlier row: page 600 of a province's list costs what page 1 does. All of
+    them (positions 1 … n, gap-free from prepare_list), or those at ``positions`` (a name
+    search's, found in memory by names.py)."""
 
-    def __init__(self, snapshot: ListSnapshot):
-        self.snapshot = snapshot
-
-    def count(self) -> int:
-        return self.snapshot.entry_count
-
-    def __len__(self) -> int:
-        return self.snapshot.entry_count
-
-    def __getitem__(self, window: slice) -> list[SnapshotEntry]:
-        return list(
-            self.snapshot.entries.filter(
-                position__gt=window.start or 0, position__lte=window.stop
-            ).order_by("position")
-        )
-
-
-class AtPositions(ByPosition):
-    """The entries at the given positions (a name search's, found in memory by names.py), a page
-    fetched by its fifty positions."""
-
-    def __init__(self, snapshot: ListSnapshot, positions: list[int]):
+    def __init__(self, snapshot: ListSnapshot, positions: list[int] | None = None):
         self.snapshot, self.positions = snapshot, positions
 
     def count(self) -> int:
-        return len(self.positions)
+        return self.snapshot.entry_count if self.positions is None else len(self.positions)
 
-    def __len__(self) -> int:
-        return len(self.positions)
+    __len__ = count
 
     def __getitem__(self, window: slice) -> list[SnapshotEntry]:
-        return list(
-            self.snapshot.entries.filter(position__in=self.positions[window]).order_by("position")
-        )
+        entries = self.snapshot.entries.all()
+        if self.positions is None:
+            entries = entries.filter(position__gt=window.start or 0, position__lte=window.stop)
+        else:
+            entries = entries.filter(position__in=self.positions[window])
+        return list(entries.order_by("position"))
 
 
 def _name_search_only(snapshot: ListSnapshot | None, params: dict[str, str]) -> bool:
@@ -356,7 +338,7 @@ def list_entries(request, kind: str):
         paginator = Paginator(ByPosition(snapshot), PAGE_SIZE)
     elif _name_search_only(snapshot, selection.params):
         positions = names.snapshot_positions(snapshot.pk, selection.params["q"])
-        paginator = Paginator(AtPositions(snapshot, positions), PAGE_SIZE)
+        paginator = Paginator(ByPosition(snapshot, positions), PAGE_SIZE)
     else:
         paginator = Paginator(selection.entries, PAGE_SIZE)
         if snapshot is not None:
